@@ -1,0 +1,54 @@
+# Two commands for a fresh clone: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/b2bplatform_test
+
+.PHONY: run test lint fmt schema bench install install-dev migrate worker beat clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-prod: requirements/base.txt requirements/production.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/production.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/base.txt requirements/production.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-prod
+
+install: $(VENV)/.installed-prod
+install-dev: $(VENV)/.installed-dev
+
+## run: the embedded default — SQLite, filesystem broker, e-mails in var/mail; web + worker + beat
+run: install
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run_embedded.sh
+
+## test: the whole suite on PostgreSQL (DATABASE_URL, default $(TEST_DATABASE_URL)) and Redis
+test: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## schema: regenerate the committed OpenAPI contract from the code
+schema: install-dev
+	DJANGO_SETTINGS_MODULE=b2bplatform.settings.test $(BIN)/python manage.py spectacular --file api-contracts.yaml --validate
+
+bench: install-dev
+	bash bench/run_all.sh
+
+migrate: install
+	$(BIN)/python manage.py migrate
+
+clean:
+	rm -rf var/ .pytest_cache .ruff_cache

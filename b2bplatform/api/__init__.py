@@ -1,0 +1,1 @@
+"""Cross-app API plumbing: error shapes, pagination, permissions, health."""

@@ -1,0 +1,86 @@
+"""One exception handler for the whole API, producing the error shapes of API.md.
+
+* validation errors → ``422 {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}``
+* everything else  → ``{"detail": "<message>", "code": "<code>"}`` with the right status
+"""
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError, TooManyRequests, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+Loc = tuple[str | int, ...]
+
+
+class QueryValidationError(drf_exceptions.ValidationError):
+    """A validation error about query parameters: its ``loc`` starts with ``"query"``."""
+
+    location = "query"
+
+
+def flatten_errors(detail: Any, loc: Loc) -> Iterator[dict[str, Any]]:
+    """Turn DRF's nested error structure into FastAPI-style ``{loc, msg, type}`` items."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            key_loc = loc if key in ("non_field_errors", "detail") else (*loc, key)
+            yield from flatten_errors(value, key_loc)
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                if item:
+                    yield from flatten_errors(item, (*loc, index))
+            else:
+                yield from flatten_errors(item, loc)
+    else:
+        code = getattr(detail, "code", None) or "value_error"
+        yield {"loc": list(loc), "msg": str(detail), "type": str(code)}
+
+
+def validation_response(items: list[dict[str, Any]]) -> Response:
+    return Response({"detail": items}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+
+
+def _detail_and_code(exc: drf_exceptions.APIException) -> tuple[str, str]:
+    detail = exc.detail
+    if isinstance(detail, dict):  # simplejwt's InvalidToken carries {"detail", "code", "messages"}
+        code = str(detail.get("code") or exc.default_code)
+        return str(detail.get("detail") or exc.default_detail), code
+    if isinstance(detail, list):
+        detail = detail[0] if detail else exc.default_detail
+    return str(detail), str(getattr(detail, "code", None) or exc.default_code)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ValidationFailed):
+        return validation_response([{"loc": list(loc), "msg": msg, "type": kind} for loc, msg, kind in exc.errors])
+    if isinstance(exc, DomainError):
+        response = Response(exc.as_body(), status=exc.status_code)
+        if isinstance(exc, TooManyRequests):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "The request body is too large.", "code": "payload_too_large"}, status=413)
+    if isinstance(exc, drf_exceptions.ValidationError):
+        location = getattr(exc, "location", "body")
+        return validation_response(list(flatten_errors(exc.detail, (location,))))
+    if isinstance(exc, drf_exceptions.ParseError):
+        return validation_response([{"loc": ["body"], "msg": str(exc.detail), "type": "json_invalid"}])
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # unexpected: Django's 500 handler answers (JSON under /api/)
+    if isinstance(exc, drf_exceptions.APIException):
+        detail, code = _detail_and_code(exc)
+        response.data = {"detail": detail, "code": code}
+    return response

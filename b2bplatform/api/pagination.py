@@ -1,0 +1,84 @@
+"""Limit/offset pagination answering ``{items, limit, offset, total}``; bad bounds → 422."""
+
+from typing import Any
+
+from rest_framework import pagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .exceptions import QueryValidationError
+
+
+def parse_bounded_int(request: Request, name: str, *, default: int, minimum: int, maximum: int | None) -> int:
+    """Read an integer query parameter strictly: junk or out-of-range answers 422."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryValidationError({name: ["A valid integer is required."]}, code="int_parsing") from None
+    if value < minimum:
+        raise QueryValidationError({name: [f"Must be greater than or equal to {minimum}."]}, code="greater_than_equal")
+    if maximum is not None and value > maximum:
+        raise QueryValidationError({name: [f"Must be less than or equal to {maximum}."]}, code="less_than_equal")
+    return value
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    default_limit = 50
+    min_limit = 1
+    max_limit = 200
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        self.count = self.get_count(queryset)
+        if self.count == 0 or self.offset >= self.count:
+            return []
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def get_limit(self, request: Request) -> int:
+        return parse_bounded_int(
+            request, self.limit_query_param, default=self.default_limit, minimum=self.min_limit, maximum=self.max_limit
+        )
+
+    def get_offset(self, request: Request) -> int:
+        return parse_bounded_int(request, self.offset_query_param, default=0, minimum=0, maximum=None)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"items": data, "limit": self.limit, "offset": self.offset, "total": self.count})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["items", "limit", "offset", "total"],
+            "properties": {
+                "items": schema,
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
+                "total": {"type": "integer"},
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "schema": {
+                    "type": "integer",
+                    "minimum": self.min_limit,
+                    "maximum": self.max_limit,
+                    "default": self.default_limit,
+                },
+            },
+            {
+                "name": self.offset_query_param,
+                "required": False,
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 0, "default": 0},
+            },
+        ]

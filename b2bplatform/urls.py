@@ -1,0 +1,31 @@
+"""Root URLs: the API under /api/v1, its documentation, and the moderators' admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from b2bplatform.api.health import HealthView, ReadyView
+
+api_v1 = [
+    path("health", HealthView.as_view(), name="health"),
+    path("health/ready", ReadyView.as_view(), name="health-ready"),
+    path("", include("accounts.urls")),
+    path("", include("requests_app.urls")),
+    path("", include("attachments.urls")),
+    path("", include("suppliers.urls")),
+    path("", include("blacklist.urls")),
+    path("", include("messaging.urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "b2bplatform.api.handlers.bad_request"
+handler403 = "b2bplatform.api.handlers.permission_denied"
+handler404 = "b2bplatform.api.handlers.not_found"
+handler500 = "b2bplatform.api.handlers.server_error"

@@ -1,0 +1,68 @@
+"""Fixtures shared by every app's tests: personas (alice and bob are buyers, mod is a moderator)."""
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import MODERATORS_GROUP, User
+
+
+def _client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    def make(email: str, *, moderator: bool = False, **fields) -> User:
+        user = User.objects.create_user(email, is_staff=moderator, **fields)
+        if moderator:
+            user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user) -> User:
+    return make_user("alice@buyer.example")
+
+
+@pytest.fixture
+def bob(make_user) -> User:
+    return make_user("bob@buyer.example")
+
+
+@pytest.fixture
+def moderator(make_user) -> User:
+    return make_user("mod@platform.example", moderator=True)
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return _client_for(None)
+
+
+@pytest.fixture
+def alice_client(alice) -> APIClient:
+    return _client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> APIClient:
+    return _client_for(bob)
+
+
+@pytest.fixture
+def moderator_client(moderator) -> APIClient:
+    return _client_for(moderator)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], APIClient]:
+    return _client_for
