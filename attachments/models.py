@@ -1,1 +1,28 @@
-"""Models of this app."""
+"""Uploaded files: content stored once per SHA-256, one record per upload."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Attachment(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(max_length=255, null=True, blank=True)
+    original_filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127, null=True, blank=True)
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    storage_key = models.CharField(max_length=255)
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["owner", "is_deleted", "-created_at"], name="attachment_owner_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size_bytes__gt=0), name="attachments_size_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_filename

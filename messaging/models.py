@@ -1,1 +1,118 @@
-"""Models of this app."""
+"""Recipients of a request and the outbox of e-mails to suppliers.
+
+The ``Message`` table is the outbox: a row per (request, supplier, mailing) is written before anything
+is queued, and the delivery task moves it through ``queued → sending → sent | failed``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class BlockedReason(models.TextChoices):
+    INN_BLACKLISTED = "inn_blacklisted", "INN blacklisted by the buyer"
+    DOMAIN_BLACKLISTED = "domain_blacklisted", "Domain blacklisted"
+
+
+class Recipient(models.Model):
+    """A supplier the buyer may send the request to; ``selected`` mirrors the buyer's checkbox."""
+
+    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="recipients")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="recipients")
+    selected = models.BooleanField(default=False)
+    blocked_reason = models.CharField(max_length=32, choices=BlockedReason.choices, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("request_id", "supplier_id")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supplier"], name="messaging_recipient_unique"),
+            models.CheckConstraint(
+                condition=~(models.Q(selected=True) & models.Q(blocked_reason__isnull=False)),
+                name="messaging_recipient_blocked_not_selected",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"request {self.request_id} → supplier {self.supplier_id}"
+
+
+class MailingKind(models.TextChoices):
+    SEND = "send", "First mailing"
+    SEND_NEW = "send_new", "New recipients"
+
+
+class Mailing(models.Model):
+    """One press of "send" or "send new": the shared subject, body and attachments."""
+
+    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="mailings")
+    kind = models.CharField(max_length=16, choices=MailingKind.choices)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    attach_request_file = models.BooleanField(default=True)
+    attachments = models.ManyToManyField("attachments.Attachment", blank=True, related_name="mailings")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Mailing #{self.pk} of request {self.request_id}"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Direction(models.TextChoices):
+    OUTGOING = "outgoing", "Outgoing"
+    INCOMING = "incoming", "Incoming"
+
+
+class Message(models.Model):
+    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="messages")
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
+    direction = models.CharField(max_length=16, choices=Direction.choices, default=Direction.OUTGOING)
+    to_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    status = models.CharField(max_length=16, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(null=True, blank=True)
+    message_id = models.CharField("Message-ID", max_length=255, unique=True)
+    in_reply_to = models.CharField(max_length=255, null=True, blank=True)
+    attachments = models.ManyToManyField("attachments.Attachment", blank=True, related_name="messages")
+    is_deleted = models.BooleanField(default=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["request", "-created_at", "-id"], name="message_request_created_idx"),
+            models.Index(fields=["status", "updated_at"], name="message_status_updated_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "supplier", "mailing"],
+                condition=models.Q(mailing__isnull=False),
+                name="messaging_one_message_per_mailing_supplier",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MessageStatus.values), name="messaging_message_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message #{self.pk} to {self.to_email} ({self.status})"

@@ -1,1 +1,57 @@
-"""Models of this app."""
+"""Supplier cards and their sites; every site carries its registrable root domain."""
+
+from django.db import models
+from django.utils import timezone
+
+MAX_EXTRA_EMAILS = 10
+
+
+class SupplierType(models.TextChoices):
+    SUPPLIER = "supplier", "Supplier"
+    RESELLER = "reseller", "Reseller"
+
+
+class Supplier(models.Model):
+    type = models.CharField(max_length=16, choices=SupplierType.choices, default=SupplierType.SUPPLIER)
+    inn = models.CharField("INN", max_length=12, unique=True)
+    name = models.CharField(max_length=500)
+    email = models.EmailField("sales e-mail", max_length=254)
+    emails = models.JSONField("more e-mails", default=list, blank=True)
+    phone = models.CharField(max_length=64, null=True, blank=True)
+    comment = models.TextField(null=True, blank=True)
+    checko_data = models.JSONField(null=True, blank=True)
+    checko_updated_at = models.DateTimeField(null=True, blank=True)
+    checko_error = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(type__in=SupplierType.values), name="suppliers_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(inn__regex=r"^([0-9]{10}|[0-9]{12})$"), name="suppliers_inn_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.inn})"
+
+    @property
+    def is_reseller(self) -> bool:
+        return self.type == SupplierType.RESELLER
+
+
+class SupplierSite(models.Model):
+    """A site URL of a supplier; each URL belongs to one supplier only."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="sites")
+    url = models.CharField(max_length=2000, unique=True)
+    root_domain = models.CharField(max_length=253, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.url

@@ -1,0 +1,31 @@
+"""Why a whole file was refused. Row-level problems are not exceptions: they are `RowError`s in the result.
+
+Each class carries a stable `code` and the HTTP status the API answers with, so the project's exception
+handler can map them without knowing the importers.
+"""
+
+
+class KeysFileError(Exception):
+    """Base class: the file as a whole cannot give keys."""
+
+    code = "keys_file_invalid"
+    http_status = 422
+
+
+class UnsupportedFileType(KeysFileError):
+    """The extension is not supported, or the bytes are not what the extension claims (e.g. a fake .xlsx)."""
+
+    code = "unsupported_file_type"
+    http_status = 415
+
+
+class EmptyFile(KeysFileError):
+    """The file has no bytes, or only empty rows."""
+
+    code = "empty_file"
+
+
+class NoKeysFound(KeysFileError):
+    """The file has rows (e.g. only a header) but not a single key and no row that could be blamed."""
+
+    code = "no_keys_found"
