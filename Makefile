@@ -45,7 +45,8 @@ schema: install-dev
 	DJANGO_SETTINGS_MODULE=b2bplatform.settings.test $(BIN)/python manage.py spectacular --file api-contracts.yaml --validate
 
 bench: install-dev
-	bash bench/run_all.sh
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run_all.py
 
 migrate: install
 	$(BIN)/python manage.py migrate

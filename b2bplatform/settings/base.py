@@ -137,6 +137,11 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 
+# --- attachments ---
+# Limits of one outgoing message: how many of the buyer's attachments, and their total size.
+MESSAGE_MAX_ATTACHMENTS = env.int("MESSAGE_MAX_ATTACHMENTS", default=10)
+MESSAGE_MAX_ATTACHMENT_BYTES = env.int("MESSAGE_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
+
 # --- E-mail --------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
@@ -175,6 +180,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic tasks; each app adds its entries here (see messaging, accounts).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
+# --- messaging ---
+# Delivery of the outbox (see docs/messaging.md): retry backoff and the sweeper's thresholds, in seconds.
+MESSAGE_RETRY_BASE_SECONDS = env.float("MESSAGE_RETRY_BASE_SECONDS", default=30.0)
+MESSAGE_RETRY_MAX_SECONDS = env.float("MESSAGE_RETRY_MAX_SECONDS", default=600.0)
+MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
+MESSAGE_REQUEUE_QUEUED_AFTER_SECONDS = env.float("MESSAGE_REQUEUE_QUEUED_AFTER_SECONDS", default=120.0)
+MESSAGE_REQUEUE_SENDING_AFTER_SECONDS = env.float("MESSAGE_REQUEUE_SENDING_AFTER_SECONDS", default=600.0)
+CELERY_BEAT_SCHEDULE["messaging-requeue-stuck-messages"] = {
+    "task": "messaging.tasks.requeue_stuck_messages",
+    "schedule": 60.0,
+}
+
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -208,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "b2bplatform.api.schema.add_error_responses",
+    ],
 }
 
 # --- JWT -----------------------------------------------------------------------------------

@@ -1,0 +1,81 @@
+"""drf-spectacular post-processing: document the error answers every operation can give.
+
+Views document their success bodies and domain-specific errors; the answers that the plumbing itself
+produces (401 without a token, 403 for a wrong role, 404 for a path id, 422 for validation, 413/415 for
+uploads, 429 for limits) are added here so that the contract lists every status a client can receive.
+"""
+
+from typing import Any
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorDTO"}
+VALIDATION_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
+
+COMPONENTS = {
+    "ErrorDTO": {
+        "type": "object",
+        "description": "Every error but validation: a message and a stable machine-readable code.",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        "required": ["detail", "code"],
+        "additionalProperties": True,
+    },
+    "ValidationError": {
+        "type": "object",
+        "properties": {
+            "loc": {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+            "msg": {"type": "string"},
+            "type": {"type": "string"},
+        },
+        "required": ["loc", "msg", "type"],
+    },
+    "HTTPValidationError": {
+        "type": "object",
+        "properties": {"detail": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}}},
+        "required": ["detail"],
+    },
+}
+
+DESCRIPTIONS = {
+    "400": "Bad request",
+    "401": "Missing, invalid or expired token",
+    "403": "Not allowed for this role or policy",
+    "404": "Not found, or not yours",
+    "409": "Conflicts with the current state",
+    "413": "Too large",
+    "415": "Unsupported media type",
+    "422": "Validation error",
+    "429": "Too many requests (see Retry-After)",
+}
+
+
+def _response(status: str) -> dict[str, Any]:
+    schema = VALIDATION_REF if status == "422" else ERROR_REF
+    return {"description": DESCRIPTIONS[status], "content": {"application/json": {"schema": schema}}}
+
+
+def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+    statuses = ["422"]
+    secured = any(requirement for requirement in operation.get("security", [{}]))
+    if secured:
+        statuses.append("401")
+    if "{" in path:
+        statuses.append("404")
+    if "/moderator/" in path:
+        statuses.append("403")
+    body = operation.get("requestBody", {}).get("content", {})
+    if "multipart/form-data" in body:
+        statuses += ["413", "415"]
+    return statuses
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in COMPONENTS.items():
+        schemas.setdefault(name, schema)
+    for path, operations in result.get("paths", {}).items():
+        if path.startswith("/api/v1/health"):
+            continue
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in _statuses(path, method, operation):
+                responses.setdefault(status, _response(status))
+    return result
