@@ -1,0 +1,27 @@
+"""Import request keys from an uploaded file (.xlsx, .csv, .txt, .docx, text .pdf).
+
+Pure Python (no Django): `parse_keys_file` returns keys and row errors; the view maps the exceptions to
+HTTP statuses (`UnsupportedFileType` 415, `EmptyFile`/`NoKeysFound` 422) and row errors to a 422 list.
+"""
+
+from requests_app.importers.dispatch import READERS, parse_keys_file
+from requests_app.importers.errors import EmptyFile, KeysFileError, NoKeysFound, UnsupportedFileType
+from requests_app.importers.pdf_file import MAX_PDF_PAGES
+from requests_app.importers.rows import MAX_KEYS
+from requests_app.importers.types import ImportResult, ParsedKey, RowError
+
+SUPPORTED_EXTENSIONS = tuple(READERS)
+
+__all__ = [
+    "MAX_KEYS",
+    "MAX_PDF_PAGES",
+    "SUPPORTED_EXTENSIONS",
+    "EmptyFile",
+    "ImportResult",
+    "KeysFileError",
+    "NoKeysFound",
+    "ParsedKey",
+    "RowError",
+    "UnsupportedFileType",
+    "parse_keys_file",
+]
