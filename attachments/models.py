@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .querysets import AttachmentQuerySet
+
 
 class Attachment(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachments")
@@ -16,6 +18,8 @@ class Attachment(models.Model):
     is_deleted = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at", "-id")

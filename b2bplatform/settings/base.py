@@ -180,6 +180,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic tasks; each app adds its entries here (see messaging, accounts).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
+# --- accounts ---
+# Daily purge of expired OTP challenges, ended rate-limit windows and stale failure streaks (docs/auth.md).
+CELERY_BEAT_SCHEDULE["accounts-purge-expired-otp-data"] = {
+    "task": "accounts.purge_expired_otp_data",
+    "schedule": timedelta(days=1),
+}
+
 # --- messaging ---
 # Delivery of the outbox (see docs/messaging.md): retry backoff and the sweeper's thresholds, in seconds.
 MESSAGE_RETRY_BASE_SECONDS = env.float("MESSAGE_RETRY_BASE_SECONDS", default=30.0)
@@ -254,6 +261,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CHECKO_API_KEY = env.str("CHECKO_API_KEY", default="")
 CHECKO_BASE_URL = env.str("CHECKO_BASE_URL", default="https://api.checko.ru/v2")
 CHECKO_TIMEOUT = env.float("CHECKO_TIMEOUT", default=10.0)
+# --- suppliers ---
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierCardType"] = "suppliers.models.SupplierType"
 
 # --- CORS ----------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
