@@ -1,1 +1,111 @@
-"""Admin registrations of this app."""
+"""Moderator console for accounts: users with role and policy; OTP challenges read-only, never their codes."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+
+from .models import MODERATORS_GROUP, OtpChallenge, OtpFailureStreak, User
+from .otp import normalize_email
+
+
+def _clean_unique_email(form: forms.ModelForm) -> str:
+    email = normalize_email(form.cleaned_data["email"])
+    others = User.objects.filter(email__iexact=email)
+    if form.instance.pk:
+        others = others.exclude(pk=form.instance.pk)
+    if others.exists():
+        raise forms.ValidationError("A user with this e-mail already exists.")
+    return email
+
+
+class UserAdminCreationForm(AdminUserCreationForm):
+    """E-mail instead of a username; the password is optional (buyers log in with a code)."""
+
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def clean_email(self) -> str:
+        return _clean_unique_email(self)
+
+
+class UserAdminChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        return _clean_unique_email(self)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+    list_display = ("email", "role", "emailpolicy", "is_active", "is_staff", "created_at", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser", "emailpolicy", "groups")
+    search_fields = ("email",)
+    ordering = ("email",)
+    readonly_fields = ("created_at", "updated_at", "last_login")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Preferences", {"fields": ("emailpolicy",)}),
+        ("Role and permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("created_at", "updated_at", "last_login")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        """Annotate the role in the list query, so the column costs no query per row."""
+        in_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MODERATORS_GROUP))
+        moderator = Q(is_active=True, is_staff=True) & (Q(is_superuser=True) | Q(in_group))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(role_is_moderator=ExpressionWrapper(moderator, output_field=BooleanField()))
+        )
+
+    @admin.display(description="role", ordering="role_is_moderator")
+    def role(self, obj: User) -> str:
+        is_moderator = getattr(obj, "role_is_moderator", None)
+        if is_moderator is None:
+            is_moderator = obj.is_moderator
+        return "moderator" if is_moderator else "buyer"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OtpChallenge)
+class OtpChallengeAdmin(ReadOnlyAdmin):
+    """Audit view of login codes. ``code_hmac`` is never listed, shown or searchable."""
+
+    list_display = ("id", "email", "state", "attempts", "created_at", "expires_at", "used_at", "request_ip")
+    list_filter = (("used_at", admin.EmptyFieldListFilter), ("cancelled_at", admin.EmptyFieldListFilter))
+    search_fields = ("email", "request_ip")
+    date_hierarchy = "created_at"
+    fields = ("email", "state", "attempts", "created_at", "expires_at", "used_at", "cancelled_at", "request_ip")
+    readonly_fields = fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OtpFailureStreak)
+class OtpFailureStreakAdmin(ReadOnlyAdmin):
+    """Addresses with failed verifies in a row; deleting a row unlocks the address at once."""
+
+    list_display = ("email", "failures", "last_failure_at", "locked_until")
+    search_fields = ("email",)
+    fields = ("email", "failures", "last_failure_at", "locked_until")
+    readonly_fields = fields

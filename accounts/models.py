@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .querysets import OtpChallengeQuerySet
+
 MODERATORS_GROUP = "moderators"
 
 
@@ -82,3 +84,100 @@ class User(AbstractBaseUser, PermissionsMixin):
             cached = self.groups.filter(name=MODERATORS_GROUP).exists()
             self._is_moderator_cache = cached
         return cached
+
+
+class OtpChallenge(models.Model):
+    """One e-mailed login code. Only its HMAC is stored; the plain code exists in the worker and the e-mail.
+
+    ``code_hmac`` stays empty until the worker that sends the e-mail draws the code (see
+    docs/decisions/0005-otp-code-drawn-by-worker.md), so the code never passes through the broker or the database.
+    """
+
+    MAX_ATTEMPTS = 5
+
+    email = models.EmailField("e-mail", max_length=254, db_index=True)
+    code_hmac = models.CharField(max_length=64, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    request_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = OtpChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = "OTP challenge"
+        constraints = [
+            # "A new code cancels the older ones": at most one open challenge per address.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(used_at__isnull=True, cancelled_at__isnull=True),
+                name="accounts_otp_one_open_per_email",
+            ),
+            models.CheckConstraint(condition=models.Q(attempts__lte=5), name="accounts_otp_attempts_max_5"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")), name="accounts_otp_expires_after_created"
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="accounts_otp_expires_idx")]
+
+    def __str__(self) -> str:
+        return f"OTP challenge #{self.pk} for {self.email}"
+
+    @property
+    def state(self) -> str:
+        """A human label for the admin: used, cancelled, exhausted, expired or open."""
+        if self.used_at:
+            return "used"
+        if self.cancelled_at:
+            return "cancelled"
+        if self.attempts >= self.MAX_ATTEMPTS:
+            return "exhausted"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class RateLimitCounter(models.Model):
+    """A fixed-length window that starts with its first hit: ``count`` hits of ``key`` in ``scope`` so far.
+
+    Rows are locked (``SELECT … FOR UPDATE``) while checked and incremented, so parallel requests on
+    several web processes count correctly; the daily purge removes finished windows.
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=254)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="accounts_ratelimit_scope_key_unique"),
+            models.CheckConstraint(
+                condition=models.Q(window_end__gt=models.F("window_start")), name="accounts_ratelimit_window_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} = {self.count}"
+
+
+class OtpFailureStreak(models.Model):
+    """Failed verifies in a row for one address; at 10 the address is locked for 15 minutes.
+
+    A successful verify deletes the row; deleting it in the admin unlocks the address.
+    """
+
+    email = models.EmailField("e-mail", max_length=254, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "OTP failure streak (address lock)"
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.failures} failures"

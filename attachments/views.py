@@ -101,9 +101,7 @@ class AttachmentViewSet(viewsets.ViewSet):
         tags=TAGS,
         parameters=[ATTACHMENT_ID],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, with its stored content type."
-            ),
+            (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, with its stored content type."),
             304: OpenApiResponse(description="If-None-Match matched the ETag."),
         },
     )

@@ -5,6 +5,7 @@ gunicorn and a Celery worker, run wrk against list, detail and create, count que
 workers' memory, then run the other scripts in bench/ and print one table of figures.
 """
 
+import http.client
 import json
 import os
 import re
@@ -16,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,10 @@ BIN = ROOT / ".venv" / "bin"
 DB_NAME = os.environ.get("BENCH_DB", "b2bplatform_bench")
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+# sync measured best on 2 cores (CPU-bound requests; gthread lost to the GIL, docs/performance.md).
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+THREADS = os.environ.get("BENCH_THREADS", "1")
+SKIP_OTHERS = os.environ.get("BENCH_SKIP_OTHERS", "") == "1"
 
 
 def free_port() -> int:
@@ -55,19 +59,23 @@ def run(cmd: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedPr
     return subprocess.run(cmd, cwd=ROOT, env=env, check=True, text=True, capture_output=True, **kwargs)
 
 
-def wait_http(url: str, timeout: float = 30) -> None:
+def wait_http(port: int, path: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback only
+            connection.request("GET", path)
+            connection.getresponse().read()
             return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer in {timeout} s")
+        finally:
+            connection.close()
+    raise RuntimeError(f"127.0.0.1:{port}{path} did not answer in {timeout} s")
 
 
-def wrk(url: str, token: str, script: Path | None = None) -> dict[str, float]:
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", f"Authorization: Bearer {token}"]
+def wrk(url: str, token: str, script: Path | None = None, duration: str = DURATION) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency", "-H", f"Authorization: Bearer {token}"]
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
@@ -121,22 +129,34 @@ print(json.dumps(counts))
     return json.loads(run([PY, "-c", code], env, timeout=120).stdout.strip().splitlines()[-1])
 
 
-def other_scripts(env: dict[str, str], base_url: str) -> list[tuple[str, str]]:
-    """Runs the per-issue scripts; each prints its own figures, kept as printed."""
-    rows = []
+def other_scripts(base_env: dict[str, str]) -> list[tuple[str, str]]:
+    """Runs the per-issue scripts after the load test (they start their own servers and workers, so they must
+    not share the CPU with it); each prints its own figures, kept as printed. They get the caller's
+    environment, not the production one of the load test (they drive the Django test client, which the
+    production ALLOWED_HOSTS would refuse), and Redis DB 9 as their broker."""
+    broker = "redis://127.0.0.1:6379/9"
     scripts = [
         ("import_xlsx.py", []),
-        ("upload_memory.py", ["--url", base_url]),
-        ("send_fanout.py", []),
+        ("upload_memory.py", ["--database-url", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"]),
+        ("send_fanout.py", ["--broker", broker]),
     ]
+    rows = []
     for name, args in scripts:
         path = ROOT / "bench" / name
         if not path.exists():
             rows.append((name, "missing"))
             continue
-        result = subprocess.run([PY, str(path), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-        tail = (result.stdout.strip().splitlines() or ["(no output)"])[-3:]
-        rows.append((name, " | ".join(tail) if result.returncode == 0 else f"FAILED: {result.stderr[-300:]}"))
+        result = subprocess.run(
+            [PY, str(path), *args], cwd=ROOT, env=base_env, capture_output=True, text=True, timeout=900
+        )
+        lines = [line for line in result.stdout.strip().splitlines() if line.strip()] or ["(no output)"]
+        if result.returncode == 0:
+            rows.append((name, " | ".join(lines[-3:])))
+        else:
+            errors = [
+                line for line in result.stderr.splitlines() if "Warning" not in line and "mw_instance" not in line
+            ]
+            rows.append((name, f"FAILED ({result.returncode}): " + " | ".join(lines[-2:] + errors[-6:])))
     return rows
 
 
@@ -150,19 +170,42 @@ def main() -> int:
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     run([PY, "manage.py", "migrate", "--noinput"], env, timeout=300)
     seeded = json.loads(run([PY, "bench/seed.py"], env, timeout=600).stdout.strip().splitlines()[-1])
+    # Bulk-inserted rows have no planner statistics yet; a production database would (autovacuum analyzes it).
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "ANALYZE", DB_NAME], check=True)
     base = f"http://127.0.0.1:{port}"
     web = subprocess.Popen(
-        [str(BIN / "gunicorn"), "b2bplatform.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [
+            str(BIN / "gunicorn"),
+            "b2bplatform.wsgi",
+            "-w",
+            "2",
+            "-k",
+            WORKER_CLASS,
+            "--threads",
+            THREADS,
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )
+    worker_log = Path(tempfile.mkdtemp(prefix="b2b-bench-")) / "celery.log"
     worker = subprocess.Popen(
-        [str(BIN / "celery"), "-A", "b2bplatform", "worker", "-c", "2", "--loglevel", "WARNING"], cwd=ROOT, env=env
+        [str(BIN / "celery"), "-A", "b2bplatform", "worker", "-c", "2", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=worker_log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     try:
-        wait_http(f"{base}/api/v1/health")
+        wait_http(port, "/api/v1/health")
         token, request_id = seeded["token"], seeded["request_id"]
         idle_rss = rss_mb(children(web.pid))
+        # Warm-up: the first requests of each worker import modules and open the persistent DB connection.
+        for path in ("/api/v1/user/requests?limit=50", f"/api/v1/user/requests/{request_id}"):
+            wrk(f"{base}{path}", token, duration="2s")
         results = {
             "list (50 per page)": wrk(f"{base}/api/v1/user/requests?limit=50", token),
             "detail (5 keys)": wrk(f"{base}/api/v1/user/requests/{request_id}", token),
@@ -170,7 +213,6 @@ def main() -> int:
         }
         loaded_rss = rss_mb(children(web.pid))
         queries = query_counts(env, request_id)
-        others = other_scripts(env, base)
     finally:
         for proc in (web, worker):
             proc.send_signal(signal.SIGTERM)
@@ -179,11 +221,16 @@ def main() -> int:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+    script_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    script_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+    others = [] if SKIP_OTHERS else other_scripts(script_env)
     print()
     print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'queries':>9}")
     for (name, fig), q in zip(results.items(), ("list", "detail", "create"), strict=True):
         print(f"{name:<22}{fig['rps']:>10.1f}{fig['p50']:>10.2f}{fig['p99']:>10.2f}{fig['errors']:>8}{queries[q]:>9}")
+    print(f"gunicorn 2 workers ({WORKER_CLASS}, {THREADS} threads), wrk {CONNECTIONS} connections, {DURATION} each")
     print(f"gunicorn workers RSS: {idle_rss:.1f} MB idle, {loaded_rss:.1f} MB after load (2 workers)")
+    print(f"Celery worker log: {worker_log}")
     for name, line in others:
         print(f"{name}: {line}")
     return 0

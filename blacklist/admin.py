@@ -1,1 +1,83 @@
-"""Admin registrations of this app."""
+"""Moderator console for blacklists: root domains with example URLs (edit), personal INN lists (read)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from suppliers.domains import InvalidDomain, root_domain
+
+from .models import DomainBlacklistEntry, DomainBlacklistUrl, InnBlacklistEntry
+from .services import domain_blacklist_clear, domain_blacklist_untick
+
+
+class DomainBlacklistEntryForm(forms.ModelForm):
+    class Meta:
+        model = DomainBlacklistEntry
+        fields = ("domain", "comment")
+        help_texts = {"domain": "Any form (https://www.x.ru/a, WWW.X.RU, x.ru.) — stored as the root domain."}
+
+    def clean_domain(self) -> str:
+        try:
+            return root_domain(self.cleaned_data["domain"])
+        except InvalidDomain as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class DomainBlacklistUrlInline(admin.TabularInline):
+    model = DomainBlacklistUrl
+    fields = ("url", "comment", "created_at")
+    readonly_fields = ("created_at",)
+    extra = 1
+
+
+@admin.register(DomainBlacklistEntry)
+class DomainBlacklistEntryAdmin(admin.ModelAdmin):
+    form = DomainBlacklistEntryForm
+    inlines = [DomainBlacklistUrlInline]
+    list_display = ("domain", "comment", "created_by", "created_at")
+    list_select_related = ("created_by",)
+    search_fields = ("domain", "comment", "urls__url")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+    def save_model(self, request: HttpRequest, obj: DomainBlacklistEntry, form: Any, change: bool) -> None:
+        """Same rule as the API: the new root unticks not-yet-contacted recipients in all requests."""
+        if not change:
+            obj.created_by = request.user
+        previous = DomainBlacklistEntry.objects.filter(pk=obj.pk).values_list("domain", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if previous and previous != obj.domain:
+            domain_blacklist_clear(root=previous)
+        domain_blacklist_untick(root=obj.domain)
+
+    def delete_model(self, request: HttpRequest, obj: DomainBlacklistEntry) -> None:
+        domain = obj.domain
+        super().delete_model(request, obj)
+        domain_blacklist_clear(root=domain)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DomainBlacklistEntry]) -> None:
+        domains = list(queryset.values_list("domain", flat=True))
+        super().delete_queryset(request, queryset)
+        for domain in domains:
+            domain_blacklist_clear(root=domain)
+
+
+@admin.register(InnBlacklistEntry)
+class InnBlacklistEntryAdmin(admin.ModelAdmin):
+    """Buyers' personal lists: moderators may look, only the buyer changes them."""
+
+    list_display = ("inn", "owner", "reason", "created_at")
+    list_select_related = ("owner",)
+    search_fields = ("inn", "owner__email", "reason")
+    readonly_fields = ("owner", "inn", "reason", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

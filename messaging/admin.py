@@ -1,1 +1,91 @@
-"""Admin registrations of this app."""
+"""Moderators' view of the outbox: every message with its delivery state, and a re-queue action.
+
+Rows are read-only here: the delivery state belongs to the workers; the only write is the action, which
+calls the same service as everything else (``services.messages_requeue_failed``).
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from . import services
+from .models import Mailing, Message, MessageStatus, Recipient
+
+
+class ModeratorReadOnlyAdmin(admin.ModelAdmin):
+    """Visible to moderators (staff in the ``moderators`` group) and superusers; nobody adds or deletes."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_moderator(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_moderator(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _is_moderator(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_moderator", False))
+
+
+@admin.register(Message)
+class MessageAdmin(ModeratorReadOnlyAdmin):
+    list_display = ("id", "request", "supplier", "to_email", "direction", "status", "attempts", "created_at", "sent_at")
+    list_filter = (
+        "status",
+        "direction",
+        ("supplier", admin.RelatedOnlyFieldListFilter),
+        ("request", admin.RelatedOnlyFieldListFilter),
+        "is_deleted",
+    )
+    search_fields = ("to_email", "subject", "message_id")
+    list_select_related = ("request", "supplier")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    actions = ("requeue_failed",)
+    readonly_fields = (
+        "request", "supplier", "mailing", "direction", "to_email", "subject", "body", "status", "attempts",
+        "last_error", "message_id", "in_reply_to", "attachments", "is_deleted", "claimed_at", "next_attempt_at",
+        "sent_at", "created_at", "updated_at",
+    )  # fmt: skip
+
+    def has_requeue_permission(self, request: HttpRequest) -> bool:
+        return _is_moderator(request) or bool(request.user.is_superuser)
+
+    @admin.action(description="Re-queue the selected failed messages", permissions=("requeue",))
+    def requeue_failed(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        ids = list(queryset.filter(status=MessageStatus.FAILED).values_list("pk", flat=True))
+        requeued = services.messages_requeue_failed(message_ids=ids)
+        skipped = queryset.count() - len(requeued)
+        self.message_user(request, f"{len(requeued)} message(s) re-queued.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} message(s) were not failed and were left alone.", messages.WARNING)
+
+
+@admin.register(Recipient)
+class RecipientAdmin(ModeratorReadOnlyAdmin):
+    list_display = ("id", "request", "supplier", "selected", "blocked_reason", "updated_at")
+    list_filter = ("selected", "blocked_reason")
+    list_select_related = ("request", "supplier")
+    search_fields = ("supplier__name", "supplier__inn")
+    readonly_fields = ("request", "supplier", "selected", "blocked_reason", "created_at", "updated_at")
+
+
+@admin.register(Mailing)
+class MailingAdmin(ModeratorReadOnlyAdmin):
+    list_display = ("id", "request", "kind", "subject", "attach_request_file", "created_by", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("request", "created_by")
+    search_fields = ("subject",)
+    readonly_fields = (
+        "request", "kind", "subject", "body", "attach_request_file", "attachments", "created_by", "created_at",
+    )  # fmt: skip

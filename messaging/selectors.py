@@ -1,10 +1,14 @@
 """Reads of recipients and messages, always scoped through a request the caller owns."""
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from requests_app.models import Request
+from requests_app.selectors import request_get
 
-from .models import Direction, MessageStatus, Recipient
+from .models import Direction, Message, MessageStatus, Recipient
 
 SEND_STATUS_BY_MESSAGE_STATUS = {
     MessageStatus.QUEUED: "queued",
@@ -25,6 +29,33 @@ class RecipientState:
 NOT_A_RECIPIENT = RecipientState(selected=False, sendstatus="notsent", isnew=True, blockedreason=None)
 
 
+@dataclass(frozen=True, slots=True)
+class RecipientRow:
+    """One line of ``RecipientDTO``: the recipient, its supplier card and its delivery state."""
+
+    supplierid: int
+    selected: bool
+    suppliername: str
+    inn: str
+    email: str
+    isreseller: bool
+    sendstatus: str
+    blockedreason: str | None
+
+
+def _latest_send_statuses(*, request: Request) -> dict[int, str]:
+    """``{supplier_id: sendstatus}`` of the newest outgoing message to each supplier (1 query)."""
+    latest: dict[int, str] = {}
+    outgoing = (
+        Message.objects.filter(request=request, direction=Direction.OUTGOING, supplier_id__isnull=False)
+        .order_by("supplier_id", "-created_at", "-id")
+        .values_list("supplier_id", "status")
+    )
+    for supplier_id, status in outgoing:
+        latest.setdefault(supplier_id, SEND_STATUS_BY_MESSAGE_STATUS[MessageStatus(status)])
+    return latest
+
+
 def recipient_states_for_request(*, request: Request) -> dict[int, RecipientState]:
     """State of every supplier that is a recipient of, or was e-mailed for, ``request`` (2 queries).
 
@@ -37,14 +68,7 @@ def recipient_states_for_request(*, request: Request) -> dict[int, RecipientStat
             "supplier_id", "selected", "blocked_reason"
         )
     }
-    latest_status: dict[int, str] = {}
-    outgoing = (
-        request.messages.filter(direction=Direction.OUTGOING, supplier_id__isnull=False)
-        .order_by("supplier_id", "-created_at", "-id")
-        .values_list("supplier_id", "status")
-    )
-    for supplier_id, status in outgoing:
-        latest_status.setdefault(supplier_id, SEND_STATUS_BY_MESSAGE_STATUS[MessageStatus(status)])
+    latest_status = _latest_send_statuses(request=request)
     states: dict[int, RecipientState] = {}
     for supplier_id in recipients.keys() | latest_status.keys():
         selected, blocked = recipients.get(supplier_id, (False, None))
@@ -53,3 +77,77 @@ def recipient_states_for_request(*, request: Request) -> dict[int, RecipientStat
             selected=selected, sendstatus=sendstatus, isnew=supplier_id not in latest_status, blockedreason=blocked
         )
     return states
+
+
+def recipient_rows(*, request: Request) -> list[RecipientRow]:
+    """The recipients of a request (already scoped by the caller) sorted by supplier id: 2 queries."""
+    latest_status = _latest_send_statuses(request=request)
+    recipients = (
+        Recipient.objects.filter(request=request)
+        .select_related("supplier")
+        .only(
+            "supplier_id",
+            "selected",
+            "blocked_reason",
+            "supplier__name",
+            "supplier__inn",
+            "supplier__email",
+            "supplier__type",
+        )  # fmt: skip
+        .order_by("supplier_id")
+    )
+    return [
+        RecipientRow(
+            supplierid=recipient.supplier_id,
+            selected=recipient.selected,
+            suppliername=recipient.supplier.name,
+            inn=recipient.supplier.inn,
+            email=recipient.supplier.email,
+            isreseller=recipient.supplier.is_reseller,
+            sendstatus=latest_status.get(recipient.supplier_id, "notsent"),
+            blockedreason=recipient.blocked_reason,
+        )
+        for recipient in recipients
+    ]
+
+
+def contacted_supplier_ids(*, request_id: int) -> set[int]:
+    """Suppliers that have an outgoing message for this request, whatever its state (they are not "new")."""
+    return set(
+        Message.objects.filter(request_id=request_id, direction=Direction.OUTGOING, supplier_id__isnull=False)
+        .values_list("supplier_id", flat=True)
+        .distinct()
+    )
+
+
+def message_list(*, request: Request, include_deleted: bool = False) -> QuerySet[Message]:
+    """The thread of a request (already scoped by the caller), newest first, ready for ``MessageDTO``."""
+    messages = (
+        Message.objects.filter(request=request)
+        .select_related("supplier")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-id")
+    )
+    if not include_deleted:
+        messages = messages.filter(is_deleted=False)
+    return messages
+
+
+def message_for_delivery(*, message_id: int) -> Message:
+    """A message with its request, the buyer and the supplier (1 query); see ``email.mailing_parts``."""
+    return Message.objects.select_related("request__owner", "supplier").get(pk=message_id)
+
+
+def owned_message_queryset(*, owner: Any) -> QuerySet[Message]:
+    """Messages of the requests ``owner`` owns; any other id looks absent."""
+    return Message.objects.filter(request__owner_id=owner.pk)
+
+
+def request_recipient_rows(*, owner: Any, request_id: int) -> list[RecipientRow]:
+    """``GET …/recipients``: 404 for another buyer's request, else its recipients (3 queries)."""
+    return recipient_rows(request=request_get(owner=owner, request_id=request_id))
+
+
+def request_message_list(*, owner: Any, request_id: int, include_deleted: bool = False) -> QuerySet[Message]:
+    """``GET …/messages``: 404 for another buyer's request, else its thread newest first."""
+    return message_list(request=request_get(owner=owner, request_id=request_id), include_deleted=include_deleted)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .querysets import RequestQuerySet
+
 MAX_KEYS = 2000
 MAX_KEY_TEXT = 1000
 MAX_UNIT = 32
@@ -26,6 +28,8 @@ class Request(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RequestQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at", "-id")

@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Buyer request routes (relative to /api/v1/). Explicit `<int:requestId>` paths with exact suffixes, so the
+messaging app's `user/requests/<id>/recipients|send|send-new|messages` routes live beside them."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import RequestUploadView, RequestViewSet
+
+request_collection = RequestViewSet.as_view({"get": "list", "post": "create"})
+request_detail = RequestViewSet.as_view({"get": "retrieve"})
+request_keys = RequestViewSet.as_view({"put": "keys"})
+request_submit = RequestViewSet.as_view({"post": "submit"})
+
+urlpatterns = [
+    path("user/requests", request_collection, name="request-list"),
+    path("user/requests/<int:requestId>", request_detail, name="request-detail"),
+    path("user/requests/<int:requestId>/keys", request_keys, name="request-keys"),
+    path("user/requests/<int:requestId>/submit", request_submit, name="request-submit"),
+    path("user/upload-and-create", RequestUploadView.as_view(), name="request-upload-and-create"),
+]

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils import timezone
 
+from .querysets import SupplierQuerySet
+
 MAX_EXTRA_EMAILS = 10
 
 
@@ -24,6 +26,8 @@ class Supplier(models.Model):
     checko_error = models.TextField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SupplierQuerySet.as_manager()
 
     class Meta:
         ordering = ("name", "id")
@@ -55,3 +59,23 @@ class SupplierSite(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class SupplierDomain(models.Model):
+    """Index of the root domains a supplier is reachable under: its sites AND its e-mail addresses.
+
+    Rebuilt by ``suppliers.services.supplier_sync_domains`` whenever sites or e-mails change, so the
+    global domain blacklist and the domain search are one indexed lookup instead of parsing JSON lists.
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="domains")
+    root_domain = models.CharField(max_length=253, db_index=True)
+
+    class Meta:
+        ordering = ("supplier_id", "root_domain")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "root_domain"], name="suppliers_domain_unique_per_supplier")
+        ]
+
+    def __str__(self) -> str:
+        return self.root_domain

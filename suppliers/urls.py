@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Supplier directory URLs (relative to /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import ModeratorSupplierViewSet, SupplierSearchView
+
+moderator_suppliers = ModeratorSupplierViewSet.as_view({"get": "list", "post": "create"})
+moderator_supplier = ModeratorSupplierViewSet.as_view({"get": "retrieve", "put": "update"})
+
+urlpatterns = [
+    path("suppliers/search", SupplierSearchView.as_view(), name="suppliers-search"),
+    path("moderator/suppliers", moderator_suppliers, name="moderator-suppliers"),
+    path("moderator/suppliers/<int:supplierId>", moderator_supplier, name="moderator-supplier"),
+]

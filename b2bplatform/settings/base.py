@@ -264,6 +264,10 @@ CHECKO_TIMEOUT = env.float("CHECKO_TIMEOUT", default=10.0)
 # --- suppliers ---
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierCardType"] = "suppliers.models.SupplierType"
 
+# --- quality ---
+# OPTIONS answers name the view and its media types only (no get_object(), see b2bplatform/api/metadata.py).
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "b2bplatform.api.metadata.ActionlessMetadata"
+
 # --- CORS ----------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

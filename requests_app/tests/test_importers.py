@@ -4,7 +4,6 @@ The sample files in `files/` are made by `files/make_samples.py`; its source sho
 """
 
 import io
-import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -260,17 +259,19 @@ def test_exactly_the_limit_is_accepted() -> None:
     assert result.keys[-1] == ParsedKey(pos=MAX_KEYS, text=f"Ключ {MAX_KEYS}", qty=None, unit=None, row=MAX_KEYS)
 
 
-def test_two_thousand_xlsx_rows_import_well_under_a_second(tmp_path: Path) -> None:
+def test_two_thousand_xlsx_rows_are_all_imported(tmp_path: Path) -> None:
+    # The time it takes is measured by bench/import_xlsx.py, not asserted here: a timed test fails on a busy
+    # machine without any change in the code (PRODUCT.md §4).
     rows: list[list[object]] = [["№", "Наименование", "Ед. изм.", "Кол-во"]]
     rows += [[number, f"Фланец плоский Д{number}", "шт", number * 1.5] for number in range(1, MAX_KEYS + 1)]
     path = xlsx_file(tmp_path / "bench.xlsx", rows)
 
-    started = time.perf_counter()
     result = parse_keys_file(path, "bench.xlsx")
-    elapsed = time.perf_counter() - started
 
     assert (len(result.keys), result.errors) == (MAX_KEYS, [])
-    assert elapsed < 1.0
+    assert result.keys[-1] == ParsedKey(
+        pos=MAX_KEYS, text=f"Фланец плоский Д{MAX_KEYS}", qty=Decimal("3000"), unit="шт", row=MAX_KEYS + 1
+    )
 
 
 def test_one_column_csv_with_decimal_commas_is_not_split() -> None:

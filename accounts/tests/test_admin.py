@@ -1,0 +1,123 @@
+"""The moderator console: users with role and policy; OTP challenges read-only and without codes."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import OtpChallenge, User
+
+from .factories import OtpChallengeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+USERS = "/admin/accounts/user/"
+CHALLENGES = "/admin/accounts/otpchallenge/"
+STREAKS = "/admin/accounts/otpfailurestreak/"
+
+
+@pytest.fixture
+def staff_client(make_user) -> Client:
+    admin = User.objects.create_superuser("root@platform.example", "pw-for-admin-tests")
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_user_list_shows_role_and_policy_without_a_query_per_row(
+    staff_client, make_user, django_assert_max_num_queries
+):
+    make_user("mod@platform.example", moderator=True)
+    for n in range(15):
+        UserFactory(email=f"buyer{n}@buyer.example", emailpolicy="allowdelete" if n % 2 else "appendonly")
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(USERS)
+    assert response.status_code == 200
+    rows = {user.email: user for user in response.context["cl"].result_list}
+    assert rows["mod@platform.example"].role_is_moderator is True
+    assert rows["buyer1@buyer.example"].role_is_moderator is False
+    html = response.content.decode()
+    assert "moderator" in html and "buyer" in html and "Allow delete" in html
+
+
+def test_staff_without_the_group_is_not_a_moderator(staff_client):
+    UserFactory(email="staff@platform.example", is_staff=True)
+    response = staff_client.get(USERS, {"q": "staff@platform"})
+    [row] = response.context["cl"].result_list
+    assert row.role_is_moderator is False
+
+
+def test_user_search_by_email(staff_client):
+    UserFactory(email="findme@buyer.example")
+    UserFactory(email="other@buyer.example")
+    response = staff_client.get(USERS, {"q": "findme"})
+    assert [u.email for u in response.context["cl"].result_list] == ["findme@buyer.example"]
+
+
+def test_user_filters_by_policy_and_active(staff_client):
+    UserFactory(email="a@buyer.example", emailpolicy="allowdelete")
+    UserFactory(email="b@buyer.example", is_active=False)
+    by_policy = staff_client.get(USERS, {"emailpolicy__exact": "allowdelete"}).context["cl"].result_list
+    assert [u.email for u in by_policy] == ["a@buyer.example"]
+    inactive = staff_client.get(USERS, {"is_active__exact": "0"}).context["cl"].result_list
+    assert [u.email for u in inactive] == ["b@buyer.example"]
+
+
+def test_admin_creates_a_user_by_email_without_a_password(staff_client):
+    data = {"email": "New.Person@Buyer.Example", "usable_password": "false", "password1": "", "password2": ""}
+    response = staff_client.post(f"{USERS}add/", data)
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@buyer.example")
+    assert not user.has_usable_password()
+
+
+def test_admin_refuses_a_duplicate_email_in_another_case(staff_client):
+    UserFactory(email="dup@buyer.example")
+    response = staff_client.post(f"{USERS}add/", {"email": "DUP@buyer.example", "usable_password": "false"})
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+
+
+def test_admin_edits_a_users_policy(staff_client):
+    user = UserFactory(email="edit@buyer.example")
+    page = staff_client.get(f"{USERS}{user.pk}/change/")
+    assert page.status_code == 200
+    data = {"email": user.email, "emailpolicy": "allowdelete", "is_active": "on"}
+    response = staff_client.post(f"{USERS}{user.pk}/change/", data)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.emailpolicy == "allowdelete"
+
+
+def test_otp_challenges_are_listed_and_shown_without_any_code(staff_client):
+    challenge = OtpChallengeFactory(email="otp@buyer.example", code="314159")
+    listing = staff_client.get(CHALLENGES)
+    detail = staff_client.get(f"{CHALLENGES}{challenge.pk}/change/")
+    assert listing.status_code == detail.status_code == 200
+    for page in (listing, detail):
+        html = page.content.decode()
+        assert "otp@buyer.example" in html
+        assert challenge.code_hmac not in html
+        assert "314159" not in html
+        assert "code_hmac" not in html and "Code hmac" not in html
+
+
+def test_otp_challenges_are_read_only(staff_client):
+    challenge = OtpChallengeFactory(email="otp@buyer.example")
+    assert staff_client.get(f"{CHALLENGES}add/").status_code == 403
+    response = staff_client.post(f"{CHALLENGES}{challenge.pk}/change/", {"email": "x@y.example", "attempts": 0})
+    assert response.status_code == 403
+    assert staff_client.post(f"{CHALLENGES}{challenge.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert OtpChallenge.objects.get().email == "otp@buyer.example"
+
+
+def test_otp_challenges_are_searchable_by_email(staff_client):
+    OtpChallengeFactory(email="one@buyer.example")
+    OtpChallengeFactory(email="two@buyer.example")
+    result = staff_client.get(CHALLENGES, {"q": "two@"}).context["cl"].result_list
+    assert [c.email for c in result] == ["two@buyer.example"]
+
+
+def test_streak_list_opens(staff_client, verify):
+    verify("locked@buyer.example", "000000")
+    response = staff_client.get(STREAKS)
+    assert response.status_code == 200
+    assert "locked@buyer.example" in response.content.decode()

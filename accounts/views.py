@@ -1,0 +1,154 @@
+"""Auth endpoints: validate → one service → serialize."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import services
+from .client_ip import client_ip
+from .serializers import (
+    AuthEmailPolicyDTOSerializer,
+    AuthLoginResponseDTOSerializer,
+    AuthOtpRequestDTOSerializer,
+    AuthOtpRequestResponseDTOSerializer,
+    AuthOtpVerifyDTOSerializer,
+    AuthRefreshTokenDTOSerializer,
+    AuthSuccessDTOSerializer,
+    AuthTokenPairDTOSerializer,
+    UserDTOSerializer,
+)
+
+OTP_SENT_MESSAGE = "If this address can sign in, a 6-digit code is on its way. It is valid for 10 minutes."
+
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before trying again.",
+)
+# The shared error components are defined by b2bplatform/api/schema.py, which also adds 401 and 422 everywhere.
+ERROR_DTO = {"$ref": "#/components/schemas/ErrorDTO"}
+TOO_MANY = OpenApiResponse(ERROR_DTO, description="Over a limit; see Retry-After")
+INVALID_REFRESH = OpenApiResponse(ERROR_DTO, description="Refresh token invalid, expired, blacklisted or foreign")
+
+
+def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class OtpRequestView(APIView):
+    parser_classes = [JSONParser]
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_otp_request_auth_otp_request_post",
+        summary="E-mail a one-time login code",
+        description="The same answer for every address (known, unknown or inactive).",
+        tags=["Auth"],
+        request=AuthOtpRequestDTOSerializer,
+        responses={200: AuthOtpRequestResponseDTOSerializer, 429: TOO_MANY},
+        parameters=[RETRY_AFTER],
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(AuthOtpRequestDTOSerializer, request)
+        services.otp_request(email=data["email"], ip=client_ip(request))
+        body = {"success": True, "message": OTP_SENT_MESSAGE, "resendafter": services.OTP_RESEND_AFTER_SECONDS}
+        return Response(AuthOtpRequestResponseDTOSerializer(body).data)
+
+
+class OtpVerifyView(APIView):
+    parser_classes = [JSONParser]
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_otp_verify_auth_otp_verify_post",
+        summary="Exchange a one-time code for JWT tokens",
+        description="Creates the user on the first successful verify. Wrong, expired, used or unknown codes "
+        "all answer the same 400 `invalid_code`.",
+        tags=["Auth"],
+        request=AuthOtpVerifyDTOSerializer,
+        responses={
+            200: AuthLoginResponseDTOSerializer,
+            400: OpenApiResponse(ERROR_DTO, description="invalid_code: wrong, expired, used or never requested"),
+            429: TOO_MANY,
+        },
+        parameters=[RETRY_AFTER],
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(AuthOtpVerifyDTOSerializer, request)
+        login = services.otp_verify(email=data["email"], code=data["code"])
+        return Response(AuthLoginResponseDTOSerializer(login).data)
+
+
+class TokenRefreshView(APIView):
+    parser_classes = [JSONParser]
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_token_refresh_auth_token_refresh_post",
+        summary="Rotate the refresh token",
+        description="Answers a new pair; the presented refresh token is blacklisted.",
+        tags=["Auth"],
+        request=AuthRefreshTokenDTOSerializer,
+        responses={200: AuthTokenPairDTOSerializer, 401: INVALID_REFRESH},
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(AuthRefreshTokenDTOSerializer, request)
+        pair = services.token_refresh(refresh_token=data["refreshtoken"])
+        return Response(AuthTokenPairDTOSerializer(pair).data)
+
+
+class LogoutView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="auth_logout_auth_logout_post",
+        summary="Log out: blacklist the refresh token",
+        tags=["Auth"],
+        request=AuthRefreshTokenDTOSerializer,
+        responses={200: AuthSuccessDTOSerializer, 401: INVALID_REFRESH},
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(AuthRefreshTokenDTOSerializer, request)
+        services.logout(user=request.user, refresh_token=data["refreshtoken"])
+        return Response(AuthSuccessDTOSerializer({"success": True}).data)
+
+
+class MeView(APIView):
+    @extend_schema(
+        operation_id="auth_me_auth_me_get",
+        summary="The current user",
+        tags=["Auth"],
+        responses={200: UserDTOSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(UserDTOSerializer(request.user).data)
+
+
+class EmailPolicyView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="auth_policy_auth_policy_put",
+        summary="Set the e-mail policy",
+        description="`appendonly` (default): messages cannot be deleted; `allowdelete`: the buyer may hide them.",
+        tags=["Auth"],
+        request=AuthEmailPolicyDTOSerializer,
+        responses={200: UserDTOSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        data = _validated(AuthEmailPolicyDTOSerializer, request)
+        user = services.user_set_email_policy(user=request.user, emailpolicy=data["emailpolicy"])
+        return Response(UserDTOSerializer(user).data)

@@ -1,0 +1,342 @@
+"""Writes of messaging: the buyer's recipient checkboxes, mailings into the outbox, hiding messages.
+
+``mailing_send`` is the one place e-mails are created. It writes every ``Message`` row (the outbox) in one
+transaction and only *after* commit asks Celery to deliver them, so a crash or a broker outage can delay an
+e-mail but never lose one: the sweeper (``delivery.requeue_stuck_messages``) re-publishes what was not.
+"""
+
+import logging
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Replace
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from accounts.models import EmailPolicy
+from attachments.models import Attachment
+from attachments.selectors import attachments_for_sending
+from b2bplatform.api.errors import InvalidState, NotFound, ValidationFailed
+from blacklist.selectors import block_reasons
+from requests_app.models import Request, RequestStatus
+from requests_app.selectors import request_get
+from requests_app.services import request_mark_processing
+from suppliers.models import Supplier
+
+from .email import message_id_domain, new_message_id_token
+from .errors import AlreadySent, NoRecipients, NotAllowedByPolicy
+from .models import Direction, Mailing, MailingKind, Message, MessageStatus, Recipient
+from .selectors import contacted_supplier_ids, owned_message_queryset
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_MAX = 255
+BODY_MAX = 20000
+SENDABLE_STATUSES = (RequestStatus.CONFIRMED, RequestStatus.PROCESSING)
+PENDING_PREFIX = "<pending."
+# Publishing must not hold the buyer's answer hostage to a dead broker: try briefly, then leave the rows
+# `queued` for the sweeper.
+# What sending reads of each ticked recipient's card (not the registry data, which can be large).
+RECIPIENT_FIELDS = ("request_id", "supplier_id", "selected", "supplier__inn", "supplier__name", "supplier__email")
+DIRECT_PUBLISH_MAX = 20
+DELIVERY_BATCH = 25
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    request_id: int
+    sent_count: int
+    skipped_already_sent: int
+    skipped_blacklisted: int
+    message_ids: list[int] = field(default_factory=list)
+
+
+# --- recipients ------------------------------------------------------------------------------------------
+
+
+def recipients_replace(*, owner: Any, request_id: int, selections: Sequence[tuple[int, bool]]) -> Request:
+    """Mirror the buyer's checkboxes: the given suppliers become the recipients, all others are dropped.
+
+    A blacklisted supplier is kept but forced unticked with its reason; unknown or repeated ids → 422.
+    """
+    request = request_get(owner=owner, request_id=request_id)
+    suppliers = _suppliers_for_selection(selections)
+    reasons = block_reasons(buyer=owner, suppliers=suppliers.values())
+    now = timezone.now()
+    rows = [
+        Recipient(
+            request=request,
+            supplier_id=supplier_id,
+            selected=selected and supplier_id not in reasons,
+            blocked_reason=reasons.get(supplier_id),
+            updated_at=now,
+        )
+        for supplier_id, selected in selections
+    ]
+    with transaction.atomic():
+        Recipient.objects.filter(request=request).exclude(supplier_id__in=list(suppliers)).delete()
+        Recipient.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["request", "supplier"],
+            update_fields=["selected", "blocked_reason", "updated_at"],
+        )
+    return request
+
+
+def _suppliers_for_selection(selections: Sequence[tuple[int, bool]]) -> dict[int, Supplier]:
+    """The supplier cards named in a PUT; 422 naming each repeated or unknown id by its position."""
+    ids = [supplier_id for supplier_id, _ in selections]
+    suppliers = Supplier.objects.in_bulk(set(ids))
+    errors: list[tuple[tuple[str | int, ...], str, str]] = []
+    seen: set[int] = set()
+    for index, supplier_id in enumerate(ids):
+        loc: tuple[str | int, ...] = ("body", "recipients", index, "supplierid")
+        if supplier_id in seen:
+            errors.append((loc, f"Supplier {supplier_id} is listed more than once.", "value_error"))
+        elif supplier_id not in suppliers:
+            errors.append((loc, f"Supplier {supplier_id} does not exist.", "not_found"))
+        seen.add(supplier_id)
+    if errors:
+        raise ValidationFailed(errors)
+    return suppliers
+
+
+# --- sending ---------------------------------------------------------------------------------------------
+
+
+def validate_mailing_text(*, subject: str, body: str) -> None:
+    """Subject 1..255 characters on one line (it becomes a header), body 1..20000 characters."""
+    errors: list[tuple[tuple[str | int, ...], str, str]] = []
+    if not 1 <= len(subject) <= SUBJECT_MAX:
+        errors.append((("body", "subject"), f"Must be 1..{SUBJECT_MAX} characters.", "string_length"))
+    elif any(unicodedata.category(char) in ("Cc", "Zl", "Zp") and char != "\t" for char in subject):
+        errors.append((("body", "subject"), "Must not contain line breaks or control characters.", "value_error"))
+    if not 1 <= len(body) <= BODY_MAX:
+        errors.append((("body", "body"), f"Must be 1..{BODY_MAX} characters.", "string_length"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def mailing_send(
+    *,
+    owner: Any,
+    request_id: int,
+    subject: str,
+    body: str,
+    attach_request_file: bool = True,
+    attachment_ids: Sequence[int] = (),
+    only_new: bool = False,
+) -> SendResult:
+    """``send`` (``only_new=False``) or ``send-new``: one mailing, one outbox row per ticked recipient.
+
+    The ticked recipients are locked for the transaction, so two presses of "send" cannot both e-mail a
+    supplier: the second sees the first's messages and answers ``already_sent`` (or skips them).
+    """
+    request = request_get(owner=owner, request_id=request_id)
+    _ensure_sendable(request)
+    validate_mailing_text(subject=subject, body=body)
+    attachments = attachments_for_sending(owner=owner, attachment_ids=list(attachment_ids)) if attachment_ids else []
+    with transaction.atomic():
+        ticked = list(
+            Recipient.objects.select_for_update(of=("self",))
+            .filter(request=request, selected=True)
+            .select_related("supplier")
+            .only(*RECIPIENT_FIELDS)
+            .order_by("supplier_id")
+        )
+        if not ticked and not only_new:
+            raise NoRecipients()
+        contacted = contacted_supplier_ids(request_id=request.pk)
+        already = [recipient.supplier_id for recipient in ticked if recipient.supplier_id in contacted]
+        if already and not only_new:
+            raise AlreadySent(supplierids=already)
+        candidates = [recipient for recipient in ticked if recipient.supplier_id not in contacted]
+        blocked = _untick_blocked(owner=owner, recipients=candidates)
+        suppliers = [recipient.supplier for recipient in candidates if recipient.supplier_id not in blocked]
+        message_ids: list[int] = []
+        if suppliers:
+            mailing = _create_mailing(
+                request=request,
+                owner=owner,
+                kind=MailingKind.SEND_NEW if only_new else MailingKind.SEND,
+                subject=subject,
+                body=body,
+                attach_request_file=attach_request_file,
+                attachments=attachments,
+            )
+            files = [*attachments, *_request_file(request, attach_request_file, attachments)]
+            message_ids = _write_outbox(mailing=mailing, suppliers=suppliers, files=files)
+            request_mark_processing(request_id=request.pk)
+            transaction.on_commit(partial(enqueue_deliveries, message_ids))
+    return SendResult(
+        request_id=request.pk,
+        sent_count=len(message_ids),
+        skipped_already_sent=len(already),
+        skipped_blacklisted=len(blocked),
+        message_ids=message_ids,
+    )
+
+
+def _ensure_sendable(request: Request) -> None:
+    if request.status not in SENDABLE_STATUSES:
+        raise InvalidState(f"A request in state {request.status!r} cannot be sent; it must be confirmed or processing.")
+
+
+def _untick_blocked(*, owner: Any, recipients: list[Recipient]) -> dict[int, str]:
+    """Re-check both blacklists now: blocked recipients are unticked with the reason and never e-mailed."""
+    reasons = block_reasons(buyer=owner, suppliers=[recipient.supplier for recipient in recipients])
+    now = timezone.now()
+    for reason in set(reasons.values()):
+        supplier_ids = [supplier_id for supplier_id, why in reasons.items() if why == reason]
+        Recipient.objects.filter(request_id=recipients[0].request_id, supplier_id__in=supplier_ids).update(
+            selected=False, blocked_reason=reason, updated_at=now
+        )
+    return reasons
+
+
+def _request_file(request: Request, attach_request_file: bool, chosen: list[Attachment]) -> list[Attachment]:
+    """The request's own file (from upload-and-create), when asked for, still there and not chosen already."""
+    if not attach_request_file or request.source_attachment_id is None:
+        return []
+    if any(attachment.pk == request.source_attachment_id for attachment in chosen):
+        return []
+    source = Attachment.objects.filter(pk=request.source_attachment_id, is_deleted=False).first()
+    return [source] if source is not None else []
+
+
+def _create_mailing(
+    *,
+    request: Request,
+    owner: Any,
+    kind: str,
+    subject: str,
+    body: str,
+    attach_request_file: bool,
+    attachments: list[Attachment],
+) -> Mailing:
+    mailing = Mailing.objects.create(
+        request=request,
+        kind=kind,
+        subject=subject,
+        body=body,
+        attach_request_file=attach_request_file,
+        created_by=owner,
+    )
+    if attachments:
+        mailing.attachments.add(*attachments)
+    return mailing
+
+
+def _write_outbox(*, mailing: Mailing, suppliers: list[Supplier], files: list[Attachment]) -> list[int]:
+    """Insert one queued row per supplier (3 statements whatever their number); returns the ids.
+
+    The Message-ID contains the row id, which is known only after the insert: rows are inserted with a
+    unique placeholder ``<pending.{token}@domain>`` and one UPDATE rewrites it to ``<msg-{id}.{token}@domain>``
+    inside the same transaction, so no other session ever sees a placeholder.
+    """
+    domain = message_id_domain()
+    rows = [
+        Message(
+            request_id=mailing.request_id,
+            supplier=supplier,
+            mailing=mailing,
+            direction=Direction.OUTGOING,
+            to_email=supplier.email,
+            subject=mailing.subject,
+            body=mailing.body,
+            status=MessageStatus.QUEUED,
+            message_id=f"{PENDING_PREFIX}{new_message_id_token()}@{domain}>",
+        )
+        for supplier in suppliers
+    ]
+    created = Message.objects.bulk_create(rows)
+    message_ids = [message.pk for message in created]
+    Message.objects.filter(mailing=mailing).update(
+        message_id=Replace(
+            F("message_id"),
+            Value(PENDING_PREFIX),
+            Concat(Value("<msg-"), Cast("id", output_field=CharField()), Value("."), output_field=CharField()),
+        )
+    )
+    if files:
+        through = Message.attachments.through
+        through.objects.bulk_create(
+            [through(message_id=message_id, attachment_id=file.pk) for message_id in message_ids for file in files]
+        )
+    return message_ids
+
+
+def enqueue_deliveries(message_ids: Sequence[int]) -> int:
+    """Ask the workers to deliver these messages; called after commit. Returns how many tasks were published.
+
+    Up to ``DIRECT_PUBLISH_MAX`` messages get one ``deliver_message`` task each (lowest latency). A bigger
+    mailing is cut into slices of ``DELIVERY_BATCH`` for ``deliver_messages``, which sends a slice over one
+    SMTP session: 1,000 recipients cost 40 broker round trips in the buyer's answer, not 1,000, and the
+    workers do not pay the per-task overhead 1,000 times. A broker failure is logged, not raised: the rows
+    stay ``queued`` and the sweeper publishes them again once the broker is back.
+    """
+    from .tasks import deliver_message, deliver_messages  # the task module imports the services
+
+    ids = list(message_ids)
+    if len(ids) <= DIRECT_PUBLISH_MAX:
+        return _publish(deliver_message, [(message_id,) for message_id in ids], len(ids))
+    slices = [ids[start : start + DELIVERY_BATCH] for start in range(0, len(ids), DELIVERY_BATCH)]
+    return _publish(deliver_messages, [(chunk,) for chunk in slices], len(ids))
+
+
+def _publish(task: Any, calls: list[tuple[Any, ...]], message_count: int) -> int:
+    """Publish ``task`` once per argument tuple over one broker connection; never raises for the broker."""
+    from b2bplatform.celery import app
+
+    published = 0
+    try:
+        with app.producer_or_acquire() as producer:
+            for args in calls:
+                task.apply_async(args, producer=producer, retry_policy=PUBLISH_RETRY_POLICY)
+                published += 1
+    except (OperationalError, OSError) as exc:
+        logger.warning(
+            "messaging: broker unavailable, %d of %d publishes (%d messages) left for the sweeper: %s",
+            len(calls) - published,
+            len(calls),
+            message_count,
+            exc,
+        )
+    return published
+
+
+# --- messages --------------------------------------------------------------------------------------------
+
+
+def message_delete(*, owner: Any, message_id: int) -> None:
+    """Hide a message from the buyer's thread (it is kept for the record); only under ``allowdelete``."""
+    message = owned_message_queryset(owner=owner).filter(pk=message_id).only("pk", "is_deleted").first()
+    if message is None:
+        raise NotFound("Message not found.")
+    if owner.emailpolicy != EmailPolicy.ALLOW_DELETE:
+        raise NotAllowedByPolicy()
+    if not message.is_deleted:
+        Message.objects.filter(pk=message.pk).update(is_deleted=True, updated_at=timezone.now())
+
+
+def messages_requeue_failed(*, message_ids: Sequence[int]) -> list[int]:
+    """Give failed outgoing messages a fresh set of attempts (moderators, from the admin); returns the ids."""
+    with transaction.atomic():
+        ids = list(
+            Message.objects.select_for_update()
+            .filter(pk__in=list(message_ids), status=MessageStatus.FAILED, direction=Direction.OUTGOING)
+            .values_list("pk", flat=True)
+        )
+        Message.objects.filter(pk__in=ids).update(
+            status=MessageStatus.QUEUED, attempts=0, claimed_at=None, next_attempt_at=None, updated_at=timezone.now()
+        )
+        if ids:
+            transaction.on_commit(partial(enqueue_deliveries, ids))
+    return ids

@@ -1,0 +1,180 @@
+"""Buyer endpoints of messaging: each validates, calls one service or selector, and serializes."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request as HttpRequest
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from b2bplatform.api.exceptions import QueryValidationError
+from b2bplatform.api.pagination import LimitOffsetPagination
+
+from . import selectors, services
+from .serializers import (
+    MessageDeletedResponseSerializer,
+    MessageDTOSerializer,
+    MessageListResponseDTOSerializer,
+    RecipientsResponseDTOSerializer,
+    SendRequestMessagesRequestDTOSerializer,
+    SendRequestMessagesResponseDTOSerializer,
+    UpdateRecipientsRequestDTOSerializer,
+)
+
+TAGS = ["UserMessaging"]
+# 401/404/422 are added to every operation by b2bplatform.api.schema; the specific ones are listed here.
+ERROR_DTO = {"$ref": "#/components/schemas/ErrorDTO"}
+REQUEST_ID = OpenApiParameter("requestId", int, OpenApiParameter.PATH)
+MESSAGE_ID = OpenApiParameter("messageId", int, OpenApiParameter.PATH)
+SEND_CONFLICTS = OpenApiResponse(
+    ERROR_DTO,
+    description=(
+        "`invalid_state` (draft or done), `no_recipients` (nothing ticked), "
+        "`already_sent` with `supplierids` (send only: a ticked recipient was already e-mailed)"
+    ),
+)
+TRUE_VALUES = {"true", "1", "yes", "on"}
+FALSE_VALUES = {"false", "0", "no", "off", ""}
+
+
+def _recipients_answer(owner: object, request_id: int) -> Response:
+    rows = selectors.request_recipient_rows(owner=owner, request_id=request_id)
+    return Response(RecipientsResponseDTOSerializer({"recipients": rows}).data)
+
+
+class RecipientsView(APIView):
+    """The buyer's checkboxes: which suppliers receive the request."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="get_recipients_userrequests__requestId__recipients_get",
+        tags=TAGS,
+        parameters=[REQUEST_ID],
+        responses={200: RecipientsResponseDTOSerializer},
+    )
+    def get(self, request: HttpRequest, requestId: int) -> Response:
+        return _recipients_answer(request.user, requestId)
+
+    @extend_schema(
+        operation_id="update_recipients_userrequests__requestId__recipients_put",
+        tags=TAGS,
+        parameters=[REQUEST_ID],
+        request=UpdateRecipientsRequestDTOSerializer,
+        responses={200: RecipientsResponseDTOSerializer},
+        description="Replaces the recipients as a whole; blacklisted suppliers are kept unticked with the reason.",
+    )
+    def put(self, request: HttpRequest, requestId: int) -> Response:
+        body = UpdateRecipientsRequestDTOSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        selections = [(item["supplierid"], item["selected"]) for item in body.validated_data["recipients"]]
+        services.recipients_replace(owner=request.user, request_id=requestId, selections=selections)
+        return _recipients_answer(request.user, requestId)
+
+
+class _SendView(APIView):
+    parser_classes = [JSONParser]
+    only_new = False
+
+    def post(self, request: HttpRequest, requestId: int) -> Response:
+        body = SendRequestMessagesRequestDTOSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        result = services.mailing_send(
+            owner=request.user,
+            request_id=requestId,
+            subject=data["subject"],
+            body=data["body"],
+            attach_request_file=data["attachrequestfile"],
+            attachment_ids=data["attachmentids"],
+            only_new=self.only_new,
+        )
+        answer = {
+            "success": True,
+            "requestid": result.request_id,
+            "sentcount": result.sent_count,
+            "skippedalreadysent": result.skipped_already_sent,
+            "skippedblacklisted": result.skipped_blacklisted,
+            "messageids": result.message_ids,
+        }
+        return Response(SendRequestMessagesResponseDTOSerializer(answer).data)
+
+
+class SendView(_SendView):
+    """First mailing: every ticked recipient; 409 if one of them was already e-mailed for this request."""
+
+    @extend_schema(
+        operation_id="send_request_messages_userrequests__requestId__send_post",
+        tags=TAGS,
+        parameters=[REQUEST_ID],
+        request=SendRequestMessagesRequestDTOSerializer,
+        responses={200: SendRequestMessagesResponseDTOSerializer, 409: SEND_CONFLICTS},
+    )
+    def post(self, request: HttpRequest, requestId: int) -> Response:
+        return super().post(request, requestId)
+
+
+class SendNewView(_SendView):
+    """Follow-up mailing: only the ticked recipients never contacted for this request (0 is a valid answer)."""
+
+    only_new = True
+
+    @extend_schema(
+        operation_id="send_request_messages_new_userrequests__requestId__send_new_post",
+        tags=TAGS,
+        parameters=[REQUEST_ID],
+        request=SendRequestMessagesRequestDTOSerializer,
+        responses={200: SendRequestMessagesResponseDTOSerializer, 409: SEND_CONFLICTS},
+    )
+    def post(self, request: HttpRequest, requestId: int) -> Response:
+        return super().post(request, requestId)
+
+
+def _include_deleted(request: HttpRequest) -> bool:
+    raw = request.query_params.get("includedeleted", "").strip().lower()
+    if raw in TRUE_VALUES:
+        return True
+    if raw in FALSE_VALUES:
+        return False
+    raise QueryValidationError({"includedeleted": ["Must be true or false."]}, code="bool_parsing")
+
+
+class MessageListView(APIView):
+    """The request's thread with each message's delivery state, newest first."""
+
+    @extend_schema(
+        operation_id="list_request_messages_userrequests__requestId__messages_get",
+        tags=TAGS,
+        parameters=[
+            REQUEST_ID,
+            OpenApiParameter("limit", int, required=False, default=50, description="1..200"),
+            OpenApiParameter("offset", int, required=False, default=0, description="≥ 0"),
+            OpenApiParameter("includedeleted", bool, required=False, default=False),
+        ],
+        responses={200: MessageListResponseDTOSerializer},
+    )
+    def get(self, request: HttpRequest, requestId: int) -> Response:
+        include_deleted = _include_deleted(request)
+        messages = selectors.request_message_list(
+            owner=request.user, request_id=requestId, include_deleted=include_deleted
+        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(messages, request, view=self)
+        return paginator.get_paginated_response(MessageDTOSerializer(page, many=True).data)
+
+
+class MessageDeleteView(APIView):
+    """Hide a message from the buyer's own thread (policy ``allowdelete`` only)."""
+
+    @extend_schema(
+        operation_id="delete_message_usermessages__messageId__delete",
+        tags=TAGS,
+        parameters=[MESSAGE_ID],
+        request=None,
+        responses={
+            200: MessageDeletedResponseSerializer,
+            403: OpenApiResponse(ERROR_DTO, description="`not_allowed_by_policy`: the e-mail policy is appendonly"),
+        },
+    )
+    def delete(self, request: HttpRequest, messageId: int) -> Response:
+        services.message_delete(owner=request.user, message_id=messageId)
+        return Response(MessageDeletedResponseSerializer({"success": True, "message": "Deleted"}).data)

@@ -1,0 +1,63 @@
+"""Reads of buyer requests. Every buyer-facing read is scoped to the owner; foreign ids look absent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from b2bplatform.api.errors import ValidationFailed
+
+from .errors import RequestNotFound
+from .models import KeySupplierLink, Request, RequestKey, RequestStatus
+from .querysets import RequestQuerySet
+
+
+def request_get(*, owner: Any, request_id: int) -> Request:
+    """The owner's request; ``RequestNotFound`` (404) when it does not exist or belongs to someone else."""
+    try:
+        return Request.objects.owned_by(owner).get(pk=request_id)
+    except Request.DoesNotExist:
+        raise RequestNotFound() from None
+
+
+def request_list(*, owner: Any, status: str | None = None) -> RequestQuerySet:
+    """The owner's requests newest first, each with ``keys_count`` computed in the same query."""
+    if status is not None and status not in RequestStatus.values:
+        allowed = ", ".join(RequestStatus.values)
+        raise ValidationFailed([(("query", "status"), f"Must be one of: {allowed}.", "enum")])
+    requests = Request.objects.owned_by(owner).with_keys_count().order_by("-created_at", "-id")
+    if status is not None:
+        requests = requests.filter(status=status)
+    return requests
+
+
+def request_detail_queryset() -> RequestQuerySet:
+    """Requests with keys (by ``pos``) and each key's linked suppliers prefetched: 3 queries in all.
+
+    Not scoped: callers scope it (``request_get_detail``) or are moderators.
+    """
+    links = KeySupplierLink.objects.select_related("supplier").order_by("key_id", "supplier_id")
+    keys = RequestKey.objects.order_by("pos").prefetch_related(Prefetch("supplier_links", queryset=links))
+    return Request.objects.prefetch_related(Prefetch("keys", queryset=keys))
+
+
+def request_get_detail(*, owner: Any, request_id: int) -> Request:
+    """The owner's request ready for ``RequestDetailDTOSerializer`` (no query per key)."""
+    try:
+        return request_detail_queryset().owned_by(owner).get(pk=request_id)
+    except Request.DoesNotExist:
+        raise RequestNotFound() from None
+
+
+def request_get_detail_for_moderation(*, request_id: int) -> Request:
+    """Any buyer's request, prefetched as in ``request_get_detail``: for moderator endpoints only."""
+    try:
+        return request_detail_queryset().get(pk=request_id)
+    except Request.DoesNotExist:
+        raise RequestNotFound() from None
+
+
+def request_matched_suppliers_count(*, request: Request) -> int:
+    """How many distinct suppliers moderators have linked to the request's keys."""
+    return KeySupplierLink.objects.filter(key__request=request).values("supplier_id").distinct().count()

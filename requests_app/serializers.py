@@ -1,0 +1,165 @@
+"""Wire shapes of buyer requests (names follow reference-contract.yaml: `requestid`, `createdat`, …)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from messaging.selectors import NOT_A_RECIPIENT, RecipientState, recipient_states_for_request
+
+from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, Request, RequestKey
+from .services import KeyData
+
+_MAX_POS = 2_147_483_647  # the database integer column
+
+
+# --- input ----------------------------------------------------------------------------------------------------
+
+
+class RequestKeyInputDTOSerializer(serializers.Serializer):
+    pos = serializers.IntegerField(min_value=1, max_value=_MAX_POS)
+    text = serializers.CharField(max_length=MAX_KEY_TEXT)
+    qty = serializers.DecimalField(
+        max_digits=18, decimal_places=4, required=False, allow_null=True, coerce_to_string=False
+    )
+    unit = serializers.CharField(max_length=MAX_UNIT, required=False, allow_null=True, allow_blank=True)
+
+    def validate_qty(self, value: Decimal | None) -> Decimal | None:
+        if value is not None and value <= 0:
+            raise serializers.ValidationError("Ensure this value is greater than 0.", code="greater_than")
+        return value
+
+    def to_internal_value(self, data: Any) -> KeyData:
+        values = super().to_internal_value(data)
+        return KeyData(pos=values["pos"], text=values["text"], qty=values.get("qty"), unit=values.get("unit"))
+
+
+class UpdateRequestKeysRequestDTOSerializer(serializers.Serializer):
+    keys = RequestKeyInputDTOSerializer(many=True, min_length=1, max_length=MAX_KEYS)
+
+
+class CreateRequestManualRequestDTOSerializer(UpdateRequestKeysRequestDTOSerializer):
+    title = serializers.CharField(max_length=255, required=False, allow_null=True, allow_blank=True)
+
+
+class RequestUploadDTOSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    title = serializers.CharField(max_length=255, required=False, allow_null=True, allow_blank=True)
+
+
+# --- output ---------------------------------------------------------------------------------------------------
+
+
+class CreateRequestResponseDTOSerializer(serializers.Serializer):
+    success = serializers.BooleanField(default=True)
+    requestid = serializers.IntegerField()
+    filename = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    message = serializers.CharField(allow_null=True)
+
+
+class SubmitRequestResponseDTOSerializer(serializers.Serializer):
+    success = serializers.BooleanField(default=True)
+    requestid = serializers.IntegerField()
+    newstatus = serializers.CharField()
+    matchedsuppliers = serializers.IntegerField()
+    message = serializers.CharField(allow_null=True)
+
+
+class RequestSummaryDTOSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField(allow_null=True)
+    filename = serializers.CharField(source="source_filename", allow_null=True)
+    status = serializers.CharField()
+    createdat = serializers.DateTimeField(source="created_at")
+    updatedat = serializers.DateTimeField(source="updated_at")
+    keyscount = serializers.IntegerField(source="keys_count")
+
+
+class RequestListResponseDTOSerializer(serializers.Serializer):
+    """Documents the page `LimitOffsetPagination` answers (the contract names this component)."""
+
+    items = RequestSummaryDTOSerializer(many=True)
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class SupplierInRequestSerializer(serializers.Serializer):
+    supplierid = serializers.IntegerField()
+    name = serializers.CharField()
+    inn = serializers.CharField()
+    email = serializers.CharField()
+    isreseller = serializers.BooleanField()
+    isnew = serializers.BooleanField()
+    selected = serializers.BooleanField()
+    sendstatus = serializers.ChoiceField(choices=["notsent", "queued", "sent", "failed"])
+    blockedreason = serializers.CharField(allow_null=True)
+
+
+# Where RequestDetailDTOSerializer leaves each request's recipient states for its keys' serializers.
+_STATES_CONTEXT_KEY = "requests_app.recipient_states"
+
+
+class RequestKeyDTOSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pos = serializers.IntegerField()
+    rawtext = serializers.CharField(source="text")
+    normalizedtext = serializers.CharField(source="normalized_text")
+    qty = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True, coerce_to_string=False)
+    unit = serializers.CharField(allow_null=True)
+    suppliers = serializers.SerializerMethodField()
+
+    @extend_schema_field(SupplierInRequestSerializer(many=True))
+    def get_suppliers(self, key: RequestKey) -> list[dict[str, Any]]:
+        states: dict[int, RecipientState] = self.context.get(_STATES_CONTEXT_KEY, {}).get(key.request_id, {})
+        suppliers = []
+        for link in key.supplier_links.all():
+            supplier = link.supplier
+            state = states.get(supplier.pk, NOT_A_RECIPIENT)
+            suppliers.append(
+                {
+                    "supplierid": supplier.pk,
+                    "name": supplier.name,
+                    "inn": supplier.inn,
+                    "email": supplier.email,
+                    "isreseller": supplier.is_reseller,
+                    "isnew": state.isnew,
+                    "selected": state.selected,
+                    "sendstatus": state.sendstatus,
+                    "blockedreason": state.blockedreason,
+                }
+            )
+        return suppliers
+
+
+class RequestDetailDTOSerializer(serializers.Serializer):
+    """A request with its keys and each key's linked suppliers.
+
+    Works on any `Request`, whoever fetched it (buyer selector or moderator code): pass one from
+    `selectors.request_detail_queryset()` to avoid a query per key. The recipient states come from
+    messaging, looked up once per request and only when some supplier is linked.
+    """
+
+    id = serializers.IntegerField()
+    title = serializers.CharField(allow_null=True)
+    filename = serializers.CharField(source="source_filename", allow_null=True)
+    status = serializers.CharField()
+    createdat = serializers.DateTimeField(source="created_at")
+    updatedat = serializers.DateTimeField(source="updated_at")
+    keys = RequestKeyDTOSerializer(many=True, source="ordered_keys")
+
+    def to_representation(self, instance: Request) -> dict[str, Any]:
+        keys = sorted(instance.keys.all(), key=lambda key: key.pos)
+        states_by_request = self.context.setdefault(_STATES_CONTEXT_KEY, {})
+        if any(key.supplier_links.all() for key in keys):
+            states_by_request[instance.pk] = recipient_states_for_request(request=instance)
+        instance.ordered_keys = keys
+        return super().to_representation(instance)
+
+
+# The name docs/architecture.md gives the moderation app; the same class, so one OpenAPI component.
+RequestDetailSerializer = RequestDetailDTOSerializer

@@ -1,0 +1,242 @@
+"""Writes of buyer requests: create (from JSON or a file), replace keys, submit, mark processing.
+
+Every function owns its transaction and raises domain errors (never DRF exceptions), so the API, the admin
+and other apps share the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from attachments.services import attachment_create
+from b2bplatform.api.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+
+from .errors import RequestNotDraft, RequestNotEditable, RequestNotFound
+from .importers import ImportResult, KeysFileError, UnsupportedFileType, parse_keys_file
+from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, ModeratorTask, Request, RequestKey, RequestStatus
+from .normalize import clean_key_text, normalize_key_text
+from .selectors import request_matched_suppliers_count
+
+Loc = tuple[str | int, ...]
+ErrorItem = tuple[Loc, str, str]
+
+
+class KeyLike(Protocol):
+    """What a key needs to be stored: `KeyData` from the API, `ParsedKey` from the importers."""
+
+    @property
+    def pos(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def qty(self) -> Decimal | None: ...
+    @property
+    def unit(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class KeyData:
+    pos: int
+    text: str
+    qty: Decimal | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    request: Request
+    imported: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    request: Request
+    matched_suppliers: int
+
+
+def _json_key_loc(index: int, field: str) -> Loc:
+    return ("body", "keys", index, field)
+
+
+def validate_keys(keys: Sequence[KeyLike], *, loc: Callable[[int, str], Loc] = _json_key_loc) -> None:
+    """Check the rules of PRODUCT.md §2.2 on a whole list; ``loc`` says where each key came from."""
+    if not keys:
+        raise ValidationFailed([(("body", "keys"), "At least one key is required.", "too_short")])
+    if len(keys) > MAX_KEYS:
+        raise ValidationFailed([(("body", "keys"), f"At most {MAX_KEYS} keys are allowed.", "too_long")])
+    errors: list[ErrorItem] = []
+    first_index_of_pos: dict[int, int] = {}
+    for index, key in enumerate(keys):
+        errors.extend(_key_errors(key, index, loc))
+        if key.pos in first_index_of_pos:
+            other = first_index_of_pos[key.pos]
+            errors.append((loc(index, "pos"), f"pos {key.pos} is already used by key {other}.", "duplicate"))
+        else:
+            first_index_of_pos[key.pos] = index
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _key_errors(key: KeyLike, index: int, loc: Callable[[int, str], Loc]) -> list[ErrorItem]:
+    errors: list[ErrorItem] = []
+    if key.pos < 1:
+        errors.append((loc(index, "pos"), "pos must be greater than or equal to 1.", "greater_than_equal"))
+    text = clean_key_text(key.text)
+    if not text:
+        errors.append((loc(index, "text"), "text must not be blank.", "string_too_short"))
+    elif "\x00" in text:  # PostgreSQL text cannot hold NUL; a PDF's text layer sometimes has one
+        errors.append((loc(index, "text"), "text must not contain NUL characters.", "null_characters_not_allowed"))
+    elif len(text) > MAX_KEY_TEXT:
+        errors.append((loc(index, "text"), f"text must be at most {MAX_KEY_TEXT} characters.", "string_too_long"))
+    if key.qty is not None and key.qty <= 0:
+        errors.append((loc(index, "qty"), "qty must be greater than 0.", "greater_than"))
+    elif key.qty is not None and not _qty_fits(key.qty):
+        errors.append((loc(index, "qty"), "qty must have at most 14 digits before and 4 after the point.", "decimal"))
+    if key.unit is not None and len(key.unit.strip()) > MAX_UNIT:
+        errors.append((loc(index, "unit"), f"unit must be at most {MAX_UNIT} characters.", "string_too_long"))
+    elif key.unit is not None and "\x00" in key.unit:
+        errors.append((loc(index, "unit"), "unit must not contain NUL characters.", "null_characters_not_allowed"))
+    return errors
+
+
+def _qty_fits(qty: Decimal) -> bool:
+    """Whether the database column (18 digits, 4 decimal places) holds ``qty`` exactly."""
+    if not qty.is_finite():
+        return False
+    exponent = qty.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -4 and qty < Decimal(10) ** 14
+
+
+def _insert_keys(request: Request, keys: Sequence[KeyLike]) -> None:
+    """One multi-row INSERT for all keys (2,000 keys must import in well under 3 s)."""
+    rows = []
+    for key in keys:
+        text = clean_key_text(key.text)
+        unit = (key.unit or "").strip() or None
+        rows.append(
+            RequestKey(
+                request=request,
+                pos=key.pos,
+                text=text,
+                normalized_text=normalize_key_text(text),
+                qty=key.qty,
+                unit=unit,
+            )
+        )
+    RequestKey.objects.bulk_create(rows, batch_size=MAX_KEYS)
+
+
+def request_create(
+    *,
+    owner: Any,
+    keys: Sequence[KeyLike],
+    title: str | None = None,
+    source_filename: str | None = None,
+    source_attachment: Any = None,
+    key_loc: Callable[[int, str], Loc] = _json_key_loc,
+) -> Request:
+    """Create a draft request with its keys, all or nothing."""
+    validate_keys(keys, loc=key_loc)
+    title = (title or "").strip() or None
+    with transaction.atomic():
+        request = Request.objects.create(
+            owner=owner, title=title, source_filename=source_filename, source_attachment=source_attachment
+        )
+        _insert_keys(request, keys)
+    return request
+
+
+def request_replace_keys(*, owner: Any, request_id: int, keys: Sequence[KeyLike]) -> Request:
+    """Replace every key of a draft request at once; the row lock serialises concurrent edits and submit."""
+    validate_keys(keys)
+    with transaction.atomic():
+        try:
+            request = Request.objects.owned_by(owner).select_for_update().get(pk=request_id)
+        except Request.DoesNotExist:
+            raise RequestNotFound() from None
+        if request.status != RequestStatus.DRAFT:
+            raise RequestNotEditable()
+        request.keys.all().delete()
+        _insert_keys(request, keys)
+        request.save(update_fields=["updated_at"])
+    return request
+
+
+def request_submit(*, owner: Any, request_id: int) -> SubmitResult:
+    """Draft → confirmed and open the moderator task.
+
+    The transition is a conditional ``UPDATE … WHERE status = 'draft'``: of two concurrent submits exactly
+    one changes the row, the other gets ``invalid_state``.
+    """
+    with transaction.atomic():
+        changed = (
+            Request.objects.owned_by(owner)
+            .filter(pk=request_id, status=RequestStatus.DRAFT)
+            .update(status=RequestStatus.CONFIRMED, updated_at=timezone.now())
+        )
+        if not changed:
+            if Request.objects.owned_by(owner).filter(pk=request_id).exists():
+                raise RequestNotDraft()
+            raise RequestNotFound()
+        request = Request.objects.get(pk=request_id)
+        ModeratorTask.objects.get_or_create(request=request)
+        matched = request_matched_suppliers_count(request=request)
+    return SubmitResult(request=request, matched_suppliers=matched)
+
+
+def request_mark_processing(*, request_id: int) -> bool:
+    """Confirmed → processing when the first e-mail is sent; True only for the call that changed the row."""
+    changed = Request.objects.filter(pk=request_id, status=RequestStatus.CONFIRMED).update(
+        status=RequestStatus.PROCESSING, updated_at=timezone.now()
+    )
+    return changed == 1
+
+
+def request_create_from_file(*, owner: Any, uploaded_file: UploadedFile, title: str | None = None) -> ImportOutcome:
+    """Create a draft request from a spreadsheet or document, keeping the file as the request's attachment.
+
+    The file is parsed completely before anything is written; the attachment and the request are created in
+    one transaction, so a failure leaves neither behind.
+    """
+    if uploaded_file.size is not None and uploaded_file.size > settings.IMPORT_MAX_BYTES:
+        raise PayloadTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
+    result = _parse_upload(uploaded_file)
+    keys = result.keys
+
+    def row_loc(index: int, field: str) -> Loc:
+        return ("body", "file", "row", keys[index].row)
+
+    validate_keys(keys, loc=row_loc)
+    with transaction.atomic():
+        uploaded_file.seek(0)
+        attachment = attachment_create(owner=owner, uploaded_file=uploaded_file, title=(title or "").strip() or None)
+        request = request_create(
+            owner=owner,
+            keys=keys,
+            title=title,
+            source_filename=attachment.original_filename,
+            source_attachment=attachment,
+            key_loc=row_loc,
+        )
+    return ImportOutcome(request=request, imported=len(keys))
+
+
+def _parse_upload(uploaded_file: UploadedFile) -> ImportResult:
+    """Importer outcomes as domain errors: wrong type 415, nothing readable 422, bad rows 422 by row number."""
+    try:
+        result = parse_keys_file(uploaded_file, uploaded_file.name or "")
+    except UnsupportedFileType as error:
+        raise UnsupportedMediaType(str(error)) from error
+    except KeysFileError as error:
+        raise ValidationFailed([(("body", "file"), str(error), error.code)]) from error
+    if result.errors:
+        raise ValidationFailed([(("body", "file", "row", row.row), row.msg, "value_error") for row in result.errors])
+    return result

@@ -1,0 +1,21 @@
+"""Domain errors of the supplier directory."""
+
+from b2bplatform.api.errors import Conflict, NotFound
+
+
+class SupplierNotFound(NotFound):
+    default_detail = "Supplier not found."
+
+
+class DuplicateInn(Conflict):
+    """Another card already has this INN; the body names it so the moderator can open it instead."""
+
+    code = "duplicate_inn"
+    default_detail = "A supplier with this INN already exists."
+
+
+class DuplicateUrl(Conflict):
+    """A site URL already belongs to another supplier (each URL is owned by one supplier)."""
+
+    code = "duplicate_url"
+    default_detail = "This URL already belongs to another supplier."

@@ -1,0 +1,29 @@
+"""DRF fields shared by every serializer that takes an INN (suppliers, blacklist, moderation)."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .inn import InvalidInn, normalize_inn
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{10}$|^[0-9]{12}$", "example": "7707083893"})
+class InnField(serializers.CharField):
+    """A Russian INN: 10 or 12 digits with a valid checksum, spaces stripped; errors answer 422."""
+
+    default_error_messages = {"invalid_inn": "{message}"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        text = super().to_internal_value(data)
+        try:
+            return normalize_inn(text)
+        except InvalidInn as exc:
+            self.fail("invalid_inn", message=str(exc))
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,18 @@
+"""Multi-row filters over supplier cards, shared by selectors, services and the admin."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SupplierQuerySet(models.QuerySet):
+    def with_sites(self) -> SupplierQuerySet:
+        return self.prefetch_related("sites")
+
+    def under_root(self, root: str) -> SupplierQuerySet:
+        """Suppliers with a site or an e-mail address under the registrable ``root`` domain."""
+        from .models import SupplierDomain
+
+        return self.filter(
+            models.Exists(SupplierDomain.objects.filter(supplier_id=models.OuterRef("pk"), root_domain=root))
+        )

@@ -1,0 +1,84 @@
+"""Reads of the supplier directory: buyer search (best match first) and the moderators' card list."""
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+
+from .domains import InvalidDomain, root_domain
+from .errors import SupplierNotFound
+from .models import Supplier, SupplierDomain
+
+
+def _root_or_none(q: str) -> str | None:
+    if "." not in q or " " in q.strip():
+        return None
+    try:
+        return root_domain(q)
+    except InvalidDomain:
+        return None
+
+
+def _digits(q: str) -> str | None:
+    compact = "".join(q.split())
+    return compact if compact.isdigit() and compact.isascii() else None
+
+
+def supplier_search(*, q: str, limit: int) -> list[Supplier]:
+    """Suppliers matching ``q`` by INN prefix, root domain, e-mail or name, best match first.
+
+    Exact INN / domain / e-mail hits rank above name hits; names rank by trigram similarity on PostgreSQL
+    (the GIN trigram index serves both ``%`` and ``ILIKE``) and plainly on SQLite.
+    """
+    q = q.strip()
+    digits, root = _digits(q), _root_or_none(q)
+    by_domain = Exists(SupplierDomain.objects.filter(supplier_id=OuterRef("pk"), root_domain=root or ""))
+    by_email = Q(email__iexact=q) | Q(emails__icontains=q) if "@" in q else Q(pk__in=[])
+    by_inn = Q(inn__startswith=digits) if digits else Q(pk__in=[])
+    by_name = Q(name__icontains=q)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        by_name |= Q(name__trigram_similar=q)
+    rank = Case(
+        When(inn=digits or "", then=Value(5.0)),
+        When(by_inn, then=Value(4.0)),
+        When(by_domain, then=Value(3.0)),
+        When(by_email, then=Value(3.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    similarity = (
+        TrigramSimilarity("name", q)
+        if postgres
+        else Case(When(by_name, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
+    )
+    matches = (
+        Supplier.objects.filter(by_inn | by_domain | by_email | by_name)
+        .annotate(rank=rank, similarity=similarity)
+        .order_by(F("rank").desc(), F("similarity").desc(), "name", "id")
+        .prefetch_related("sites")
+    )
+    return list(matches[:limit])
+
+
+def supplier_list(*, q: str | None = None, type: str | None = None) -> QuerySet[Supplier]:
+    """All cards for moderators, optionally narrowed by name / INN prefix / root domain / e-mail and type."""
+    rows = Supplier.objects.with_sites()
+    if type:
+        rows = rows.filter(type=type)
+    if q and q.strip():
+        q = q.strip()
+        digits, root = _digits(q), _root_or_none(q)
+        match = Q(name__icontains=q) | Q(email__icontains=q)
+        if digits:
+            match |= Q(inn__startswith=digits)
+        if root:
+            match |= Exists(SupplierDomain.objects.filter(supplier_id=OuterRef("pk"), root_domain=root))
+        rows = rows.filter(match)
+    return rows.order_by("name", "id")
+
+
+def supplier_get(*, supplier_id: int) -> Supplier:
+    supplier = Supplier.objects.with_sites().filter(pk=supplier_id).first()
+    if supplier is None:
+        raise SupplierNotFound()
+    return supplier

@@ -1,0 +1,109 @@
+"""The moderator console pages of supplier cards."""
+
+import pytest
+
+from suppliers.checko import CHECKO_OFF_MESSAGE
+from suppliers.models import Supplier, SupplierDomain
+from suppliers.tests.factories import SupplierFactory, SupplierSiteFactory
+
+pytestmark = pytest.mark.django_db
+ADMIN = "/admin/suppliers/supplier/"
+
+
+def _inline(prefix: str, rows: list[dict]) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_search_by_name_inn_and_any_host_of_a_root(admin_client) -> None:
+    alpha = SupplierFactory(name="Alpha Tools")
+    SupplierSiteFactory(supplier=alpha, url="https://www.alpha-tools.ru")
+    beta = SupplierFactory(name="Beta", email="sales@beta-mail.ru")
+
+    def found(q: str) -> list[Supplier]:
+        return list(admin_client.get(ADMIN, {"q": q}).context["cl"].result_list)
+
+    assert found("alpha") == [alpha]
+    assert found(beta.inn) == [beta]
+    assert found("https://spb.alpha-tools.ru/catalog") == [alpha]
+    assert found("info@beta-mail.ru") == [beta]
+
+
+def test_filter_by_type(admin_client) -> None:
+    reseller = SupplierFactory(type="reseller")
+    SupplierFactory()
+    response = admin_client.get(ADMIN, {"type__exact": "reseller"})
+    assert list(response.context["cl"].result_list) == [reseller]
+
+
+def test_add_through_admin_normalises_sites_and_indexes_domains(admin_client, checko_off) -> None:
+    data = {
+        "type": "supplier",
+        "inn": "77 07 083893",
+        "name": "Romashka",
+        "email": "sales@romashka-mail.ru",
+        "emails": '["Info@Extra.ru"]',
+        "phone": "",
+        "comment": "",
+        **_inline("sites", [{"url": "HTTPS://SPB.Romashka.RU/"}]),
+    }
+    response = admin_client.post(f"{ADMIN}add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    supplier = Supplier.objects.get(inn="7707083893")
+    assert list(supplier.sites.values_list("url", "root_domain")) == [("https://spb.romashka.ru", "romashka.ru")]
+    assert set(SupplierDomain.objects.filter(supplier=supplier).values_list("root_domain", flat=True)) == {
+        "romashka.ru",
+        "romashka-mail.ru",
+        "extra.ru",
+    }
+    assert supplier.emails == ["info@extra.ru"]
+    assert supplier.checko_error == CHECKO_OFF_MESSAGE
+
+
+def test_admin_rejects_bad_inn_and_bad_url(admin_client) -> None:
+    data = {
+        "type": "supplier",
+        "inn": "7707083894",
+        "name": "X",
+        "email": "a@x.ru",
+        "emails": "[]",
+        **_inline("sites", [{"url": "ftp://x.ru"}]),
+    }
+    response = admin_client.post(f"{ADMIN}add/", data)
+    assert response.status_code == 200
+    assert "checksum" in str(response.context["adminform"].form.errors["inn"])
+    assert not Supplier.objects.exists()
+
+
+def test_refresh_checko_action_uses_the_task(admin_client, fake_checko, django_capture_on_commit_callbacks) -> None:
+    suppliers = [SupplierFactory(), SupplierFactory()]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            ADMIN, {"action": "refresh_checko", "_selected_action": [s.pk for s in suppliers]}, follow=True
+        )
+    assert response.status_code == 200
+    assert sorted(call["query"]["inn"] for call in fake_checko.calls) == sorted(s.inn for s in suppliers)
+    for supplier in suppliers:
+        supplier.refresh_from_db()
+        assert supplier.checko_data == fake_checko.body["data"]
+
+
+def test_refresh_checko_action_without_key_says_off(admin_client, checko_off) -> None:
+    supplier = SupplierFactory()
+    response = admin_client.post(ADMIN, {"action": "refresh_checko", "_selected_action": [supplier.pk]}, follow=True)
+    assert "Checko is off" in response.content.decode()
+    supplier.refresh_from_db()
+    assert supplier.checko_error == CHECKO_OFF_MESSAGE
+
+
+def test_change_page_renders(admin_client) -> None:
+    supplier = SupplierFactory()
+    SupplierSiteFactory(supplier=supplier)
+    assert admin_client.get(f"{ADMIN}{supplier.pk}/change/").status_code == 200

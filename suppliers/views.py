@@ -1,0 +1,125 @@
+"""HTTP adapters of the supplier directory: buyer search and the moderators' card CRUD."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from b2bplatform.api.exceptions import QueryValidationError
+from b2bplatform.api.pagination import LimitOffsetPagination
+from b2bplatform.api.permissions import IsModerator
+from blacklist.selectors import block_reasons
+
+from .models import Supplier
+from .selectors import supplier_get, supplier_list, supplier_search
+from .serializers import (
+    ModeratorSupplierListQuerySerializer,
+    SupplierCardCreateSerializer,
+    SupplierCardDTOSerializer,
+    SupplierCardUpdateSerializer,
+    SupplierConflictSerializer,
+    SupplierSearchItemSerializer,
+    SupplierSearchQuerySerializer,
+    SupplierSearchResponseSerializer,
+)
+from .services import supplier_create, supplier_update
+
+TAGS = ["Suppliers"]
+MODERATOR_TAGS = ["Moderator"]
+
+
+def validated_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params)
+    if not serializer.is_valid():
+        raise QueryValidationError(serializer.errors)
+    return dict(serializer.validated_data)
+
+
+class SupplierSearchView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="suppliers_search_suppliers_search_get",
+        parameters=[SupplierSearchQuerySerializer],
+        responses={200: SupplierSearchResponseSerializer},
+        tags=TAGS,
+        summary="Search suppliers by name, INN, domain or e-mail",
+    )
+    def get(self, request: Request) -> Response:
+        query = validated_query(SupplierSearchQuerySerializer, request)
+        suppliers = supplier_search(q=query["q"], limit=query["limit"])
+        blocked = block_reasons(buyer=request.user, suppliers=suppliers)
+        items = SupplierSearchItemSerializer(suppliers, many=True, context={"blocked": blocked}).data
+        return Response({"items": items, "q": query["q"], "limit": query["limit"]})
+
+
+class ModeratorSupplierViewSet(viewsets.GenericViewSet):
+    """Supplier cards for moderators: list, create, read, update."""
+
+    permission_classes = [IsAuthenticated, IsModerator]
+    pagination_class = LimitOffsetPagination
+    serializer_class = SupplierCardDTOSerializer
+    lookup_url_kwarg = "supplierId"
+
+    def get_object(self) -> Supplier:
+        """The card of the path; also what DRF's OPTIONS metadata asks for."""
+        return supplier_get(supplier_id=self.kwargs[self.lookup_url_kwarg])
+
+    @extend_schema(
+        operation_id="list_moderator_suppliers_moderator_suppliers_get",
+        parameters=[ModeratorSupplierListQuerySerializer],
+        responses={200: SupplierCardDTOSerializer(many=True)},
+        tags=MODERATOR_TAGS,
+    )
+    def list(self, request: Request) -> Response:
+        query = validated_query(ModeratorSupplierListQuerySerializer, request)
+        page = self.paginate_queryset(supplier_list(q=query.get("q"), type=query.get("type")))
+        return self.get_paginated_response(SupplierCardDTOSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="create_moderator_supplier_moderator_suppliers_post",
+        request=SupplierCardCreateSerializer,
+        responses={
+            200: SupplierCardDTOSerializer,
+            409: OpenApiResponse(SupplierConflictSerializer, description="INN or URL already taken"),
+        },
+        tags=MODERATOR_TAGS,
+    )
+    def create(self, request: Request) -> Response:
+        serializer = SupplierCardCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        supplier = supplier_create(inn=serializer.validated_data["inn"], fields=serializer.to_fields())
+        return Response(SupplierCardDTOSerializer(supplier_get(supplier_id=supplier.pk)).data)
+
+    @extend_schema(
+        operation_id="get_moderator_supplier_moderator_suppliers__supplierId__get",
+        parameters=[OpenApiParameter("supplierId", int, OpenApiParameter.PATH)],
+        responses={200: SupplierCardDTOSerializer},
+        tags=MODERATOR_TAGS,
+    )
+    def retrieve(self, request: Request, supplierId: int) -> Response:  # noqa: N803 - contract name
+        return Response(SupplierCardDTOSerializer(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="update_moderator_supplier_moderator_suppliers__supplierId__put",
+        parameters=[OpenApiParameter("supplierId", int, OpenApiParameter.PATH)],
+        request=SupplierCardUpdateSerializer,
+        responses={
+            200: SupplierCardDTOSerializer,
+            409: OpenApiResponse(SupplierConflictSerializer, description="A URL belongs to another supplier"),
+        },
+        tags=MODERATOR_TAGS,
+    )
+    def update(self, request: Request, supplierId: int) -> Response:  # noqa: N803 - contract name
+        serializer = SupplierCardUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        supplier_update(
+            supplier_id=supplierId,
+            fields=serializer.to_fields(),
+            refresh_checko=serializer.validated_data.get("refreshchecko", False),
+        )
+        return Response(SupplierCardDTOSerializer(supplier_get(supplier_id=supplierId)).data)
