@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from messaging.selectors import NOT_A_RECIPIENT, RecipientState, recipient_states_for_request
@@ -79,6 +79,7 @@ class RequestSummaryDTOSerializer(serializers.Serializer):
     keyscount = serializers.IntegerField(source="keys_count")
 
 
+@extend_schema_serializer(many=False)
 class RequestListResponseDTOSerializer(serializers.Serializer):
     """Documents the page `LimitOffsetPagination` answers (the contract names this component)."""
 

@@ -35,12 +35,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 # Operations with a finding reported to their app's owner and not fixed yet: operationId → the finding. They are
 # fuzzed apart under a non-strict xfail (an XPASS once fixed: then delete the entry); every other operation must
 # pass. Keep this empty whenever possible.
-PENDING_OWNER_FIXES = {
-    "list_user_requests_user_requests_get": (
-        "requests_app: the 200 page is documented as an array of RequestListResponseDTO (drf-spectacular wraps a "
-        "`list` action); fix: @extend_schema_serializer(many=False) on RequestListResponseDTOSerializer"
-    ),
-}
+PENDING_OWNER_FIXES: dict[str, str] = {}
 
 full_schema = schemathesis.openapi.from_path(CONTRACT)
 # Health answers depend on the machine (Redis, disk), not on the request: nothing to fuzz there.
