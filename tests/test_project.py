@@ -28,6 +28,22 @@ def test_committed_contract_matches_the_code(tmp_path):
     assert generated.read_text() == committed, "api-contracts.yaml drifted from the code: run `make schema`"
 
 
+@pytest.mark.parametrize("hash_seed", ["1", "2"])
+def test_contract_does_not_depend_on_string_hashing(tmp_path, hash_seed):
+    """Viewset methods reach drf-spectacular as a set; the order must not follow PYTHONHASHSEED."""
+    generated = tmp_path / "api-contracts.yaml"
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "DJANGO_SETTINGS_MODULE": "b2bplatform.settings.test"}
+    subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--file", str(generated)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert generated.read_text() == (ROOT / "api-contracts.yaml").read_text()
+
+
 def _run_production_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "JWT_SIGNING_KEY", "DEBUG", "ALLOWED_HOSTS"}}
     env.update({"DJANGO_SETTINGS_MODULE": "b2bplatform.settings.production", "ALLOWED_HOSTS": "b2b.example.com"})
