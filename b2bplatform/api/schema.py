@@ -19,6 +19,7 @@ def order_methods(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple
         first_seen.setdefault(path, len(first_seen))
     return sorted(endpoints, key=lambda e: (first_seen[e[0]], METHOD_ORDER.get(e[2], len(METHOD_ORDER))))
 
+
 ERROR_REF = {"$ref": "#/components/schemas/ErrorDTO"}
 VALIDATION_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
 
