@@ -20,3 +20,17 @@ class RequestNotDraft(InvalidState):
     """Submitting twice, or submitting a request that is already being worked on."""
 
     default_detail = "Only a draft request can be submitted."
+
+
+class ModeratorTaskNotFound(NotFound):
+    default_detail = "Moderator task not found."
+
+
+class KeyNotFound(NotFound):
+    default_detail = "Key not found."
+
+
+class RequestNotLinkable(InvalidState):
+    """Suppliers are linked to the keys of submitted requests only (confirmed or processing)."""
+
+    default_detail = "Suppliers can be linked only to keys of a confirmed or processing request."

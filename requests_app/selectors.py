@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from b2bplatform.api.errors import ValidationFailed
 
-from .errors import RequestNotFound
-from .models import KeySupplierLink, Request, RequestKey, RequestStatus
+from .errors import ModeratorTaskNotFound, RequestNotFound
+from .models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus
 from .querysets import RequestQuerySet
 
 
@@ -61,3 +61,25 @@ def request_get_detail_for_moderation(*, request_id: int) -> Request:
 def request_matched_suppliers_count(*, request: Request) -> int:
     """How many distinct suppliers moderators have linked to the request's keys."""
     return KeySupplierLink.objects.filter(key__request=request).values("supplier_id").distinct().count()
+
+
+def task_list(*, status: str | None = None) -> QuerySet[ModeratorTask]:
+    """Moderator tasks oldest first (the queue order), each with its request's ``keys_count``: one query."""
+    if status is not None and status not in ModeratorTaskStatus.values:
+        allowed = ", ".join(ModeratorTaskStatus.values)
+        raise ValidationFailed([(("query", "status"), f"Must be one of: {allowed}.", "enum")])
+    counts = Request.objects.filter(pk=OuterRef("request_id")).with_keys_count().values("keys_count")
+    tasks = ModeratorTask.objects.select_related("assignee").annotate(keys_count=Subquery(counts))
+    if status is not None:
+        tasks = tasks.filter(status=status)
+    return tasks.order_by("created_at", "id")
+
+
+def task_get_detail(*, task_id: int) -> ModeratorTask:
+    """A task with its request prefetched for ``RequestDetailDTOSerializer`` and ``keys_count`` set."""
+    task = ModeratorTask.objects.select_related("assignee").filter(pk=task_id).first()
+    if task is None:
+        raise ModeratorTaskNotFound()
+    task.request = request_get_detail_for_moderation(request_id=task.request_id)
+    task.keys_count = len(task.request.keys.all())
+    return task

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from messaging.selectors import NOT_A_RECIPIENT, RecipientState, recipient_states_for_request
 
-from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, Request, RequestKey
+from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, ModeratorTaskStatus, Request, RequestKey
 from .services import KeyData
 
 _MAX_POS = 2_147_483_647  # the database integer column
@@ -164,3 +164,27 @@ class RequestDetailDTOSerializer(serializers.Serializer):
 
 # The name docs/architecture.md gives the moderation app; the same class, so one OpenAPI component.
 RequestDetailSerializer = RequestDetailDTOSerializer
+
+
+class ModeratorTaskDTOSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    requestid = serializers.IntegerField(source="request_id")
+    status = serializers.ChoiceField(choices=ModeratorTaskStatus.choices)
+    keyscount = serializers.IntegerField(source="keys_count")
+    assignee = serializers.EmailField(source="assignee.email", allow_null=True, default=None)
+    createdat = serializers.DateTimeField(source="created_at")
+    updatedat = serializers.DateTimeField(source="updated_at")
+
+
+@extend_schema_serializer(many=False)
+class ModeratorTaskListResponseDTOSerializer(serializers.Serializer):
+    """The page `LimitOffsetPagination` answers for tasks."""
+
+    items = ModeratorTaskDTOSerializer(many=True)
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class ModeratorTaskDetailDTOSerializer(ModeratorTaskDTOSerializer):
+    request = RequestDetailDTOSerializer()

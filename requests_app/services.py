@@ -21,7 +21,8 @@ from b2bplatform.api.errors import PayloadTooLarge, UnsupportedMediaType, Valida
 
 from .errors import RequestNotDraft, RequestNotEditable, RequestNotFound
 from .importers import ImportResult, KeysFileError, UnsupportedFileType, parse_keys_file
-from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, ModeratorTask, Request, RequestKey, RequestStatus
+from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, Request, RequestKey, RequestStatus
+from .moderation import request_link_known_suppliers, task_open
 from .normalize import clean_key_text, normalize_key_text
 from .selectors import request_matched_suppliers_count
 
@@ -171,7 +172,7 @@ def request_replace_keys(*, owner: Any, request_id: int, keys: Sequence[KeyLike]
 
 
 def request_submit(*, owner: Any, request_id: int) -> SubmitResult:
-    """Draft → confirmed and open the moderator task.
+    """Draft → confirmed, open the moderator task, and link the suppliers already known for its keys.
 
     The transition is a conditional ``UPDATE … WHERE status = 'draft'``: of two concurrent submits exactly
     one changes the row, the other gets ``invalid_state``.
@@ -187,7 +188,8 @@ def request_submit(*, owner: Any, request_id: int) -> SubmitResult:
                 raise RequestNotDraft()
             raise RequestNotFound()
         request = Request.objects.get(pk=request_id)
-        ModeratorTask.objects.get_or_create(request=request)
+        task_open(request=request)
+        request_link_known_suppliers(request=request)
         matched = request_matched_suppliers_count(request=request)
     return SubmitResult(request=request, matched_suppliers=matched)
 

@@ -3,12 +3,15 @@ messaging app's `user/requests/<id>/recipients|send|send-new|messages` routes li
 
 from django.urls import path
 
-from .views import RequestUploadView, RequestViewSet
+from .views import ModeratorTaskViewSet, RequestUploadView, RequestViewSet
 
 request_collection = RequestViewSet.as_view({"get": "list", "post": "create"})
 request_detail = RequestViewSet.as_view({"get": "retrieve"})
 request_keys = RequestViewSet.as_view({"put": "keys"})
 request_submit = RequestViewSet.as_view({"post": "submit"})
+
+moderator_tasks = ModeratorTaskViewSet.as_view({"get": "list"})
+moderator_task = ModeratorTaskViewSet.as_view({"get": "retrieve"})
 
 urlpatterns = [
     path("user/requests", request_collection, name="request-list"),

@@ -10,18 +10,23 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as DrfRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attachments.uploadhandlers import HashingUploadHandler
 from b2bplatform.api.pagination import LimitOffsetPagination
+from b2bplatform.api.permissions import IsModerator
 
 from . import selectors, services
-from .models import Request, RequestStatus
+from .models import ModeratorTaskStatus, Request, RequestStatus
 from .serializers import (
     CreateRequestManualRequestDTOSerializer,
     CreateRequestResponseDTOSerializer,
+    ModeratorTaskDetailDTOSerializer,
+    ModeratorTaskDTOSerializer,
+    ModeratorTaskListResponseDTOSerializer,
     RequestDetailDTOSerializer,
     RequestListResponseDTOSerializer,
     RequestSummaryDTOSerializer,
@@ -170,3 +175,40 @@ class RequestUploadView(APIView):
         )
         answer = _created_answer(outcome.request, message=f"{outcome.imported} keys imported")
         return Response(CreateRequestResponseDTOSerializer(answer).data)
+
+
+MODERATOR_TAGS = ["ModeratorTasks"]
+TASK_ID = OpenApiParameter("taskId", int, OpenApiParameter.PATH)
+
+
+class ModeratorTaskViewSet(viewsets.ViewSet):
+    """The moderators' queue: one task per submitted request, oldest first."""
+
+    permission_classes = [IsAuthenticated, IsModerator]
+
+    @extend_schema(
+        operation_id="list_moderator_tasks_moderator_tasks_get",
+        summary="List Moderator Tasks",
+        tags=MODERATOR_TAGS,
+        parameters=[
+            OpenApiParameter("status", str, enum=ModeratorTaskStatus.values, required=False),
+            OpenApiParameter("limit", int, required=False, default=50, description="1..200"),
+            OpenApiParameter("offset", int, required=False, default=0, description="≥ 0"),
+        ],
+        responses={200: ModeratorTaskListResponseDTOSerializer},
+    )
+    def list(self, request: DrfRequest) -> Response:
+        tasks = selectors.task_list(status=request.query_params.get("status") or None)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(tasks, request, view=self)
+        return paginator.get_paginated_response(ModeratorTaskDTOSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="get_moderator_task_moderator_tasks__taskId__get",
+        summary="Get Moderator Task",
+        tags=MODERATOR_TAGS,
+        parameters=[TASK_ID],
+        responses={200: ModeratorTaskDetailDTOSerializer},
+    )
+    def retrieve(self, request: DrfRequest, taskId: int) -> Response:  # noqa: N803 - contract's name
+        return Response(ModeratorTaskDetailDTOSerializer(selectors.task_get_detail(task_id=taskId)).data)

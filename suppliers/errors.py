@@ -19,3 +19,14 @@ class DuplicateUrl(Conflict):
 
     code = "duplicate_url"
     default_detail = "This URL already belongs to another supplier."
+
+
+class DomainDecisionNotFound(NotFound):
+    default_detail = "No decision has been made for this domain."
+
+
+class DomainIsBlacklisted(Conflict):
+    """A blacklisted root cannot become a supplier's site: the moderator removes it from the blacklist first."""
+
+    code = "domain_blacklisted"
+    default_detail = "This domain is in the global blacklist; remove it from there first."

@@ -1,5 +1,6 @@
 """Supplier cards and their sites; every site carries its registrable root domain."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -79,3 +80,58 @@ class SupplierDomain(models.Model):
 
     def __str__(self) -> str:
         return self.root_domain
+
+
+class DomainDecisionStatus(models.TextChoices):
+    SUPPLIER = "supplier", "Supplier"
+    RESELLER = "reseller", "Reseller"
+    BLACKLIST = "blacklist", "Blacklist"
+    PENDING = "pending", "Pending"
+
+
+class DomainDecision(models.Model):
+    """A moderator's verdict on a web root domain: whose site it is, or that it must never be contacted.
+
+    ``supplier`` is the card the decision created or updated (supplier / reseller decisions only).
+    """
+
+    domain = models.CharField("root domain", max_length=253, unique=True)
+    status = models.CharField(max_length=16, choices=DomainDecisionStatus.choices, default=DomainDecisionStatus.PENDING)
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.SET_NULL, null=True, blank=True, related_name="domain_decisions"
+    )
+    comment = models.TextField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-decided_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=DomainDecisionStatus.values), name="suppliers_decision_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.status}"
+
+
+class DomainUrl(models.Model):
+    """A URL seen under a root domain: web discovery records its hits here, moderators may add some.
+
+    These are "the domain's URLs" that a supplier / reseller decision gives to the card.
+    """
+
+    domain = models.CharField("root domain", max_length=253, db_index=True)
+    url = models.CharField(max_length=2000, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("domain", "id")
+        verbose_name = "domain URL"
+
+    def __str__(self) -> str:
+        return self.url

@@ -5,8 +5,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .decisions import CARD_STATUSES, NEEDS_CARD, CardData, domain_urls
 from .fields import InnField
-from .models import MAX_EXTRA_EMAILS, Supplier, SupplierType
+from .models import MAX_EXTRA_EMAILS, DomainDecision, DomainDecisionStatus, Supplier, SupplierType
 from .services import SupplierFields
 
 
@@ -127,3 +128,54 @@ class SupplierConflictSerializer(serializers.Serializer):
     inn = serializers.CharField(required=False)
     url = serializers.CharField(required=False)
     existingsupplier = ExistingSupplierSerializer()
+
+
+class DomainDecisionCardDataDTOSerializer(serializers.Serializer):
+    inn = InnField()
+    name = serializers.CharField(max_length=500)
+    email = serializers.EmailField(max_length=254)
+    emails = serializers.ListField(
+        child=serializers.EmailField(max_length=254), required=False, allow_null=True, max_length=MAX_EXTRA_EMAILS
+    )
+    phone = serializers.CharField(max_length=64, required=False, allow_null=True, allow_blank=True)
+    comment = serializers.CharField(max_length=2000, required=False, allow_null=True, allow_blank=True)
+
+    @staticmethod
+    def to_card(data: dict[str, Any]) -> CardData:
+        return CardData(
+            inn=data["inn"],
+            name=data["name"],
+            email=data["email"],
+            emails=data.get("emails"),
+            phone=(data.get("phone") or "").strip() or None,
+            comment=(data.get("comment") or "").strip() or None,
+        )
+
+
+class DomainDecisionRequestDTOSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DomainDecisionStatus.choices)
+    carddata = DomainDecisionCardDataDTOSerializer(required=False, allow_null=True)
+    comment = serializers.CharField(max_length=2000, required=False, allow_null=True, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["status"] in CARD_STATUSES and not attrs.get("carddata"):
+            raise serializers.ValidationError({"carddata": [NEEDS_CARD]})
+        return attrs
+
+    def to_card(self) -> CardData | None:
+        data = self.validated_data.get("carddata")
+        return DomainDecisionCardDataDTOSerializer.to_card(data) if data else None
+
+
+class DomainDecisionResponseDTOSerializer(serializers.Serializer):
+    domain = serializers.CharField()
+    status = serializers.ChoiceField(choices=DomainDecisionStatus.choices)
+    decisionat = serializers.DateTimeField(source="decided_at")
+    supplierid = serializers.IntegerField(source="supplier_id", allow_null=True)
+    card = SupplierCardDTOSerializer(source="supplier", allow_null=True)
+    comment = serializers.CharField(allow_null=True)
+    urls = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+    def get_urls(self, decision: DomainDecision) -> list[str]:
+        return domain_urls(root=decision.domain)

@@ -14,9 +14,12 @@ from b2bplatform.api.pagination import LimitOffsetPagination
 from b2bplatform.api.permissions import IsModerator
 from blacklist.selectors import block_reasons
 
-from .models import Supplier
+from .decisions import domain_decide, domain_decision_get
+from .models import DomainDecision, Supplier
 from .selectors import supplier_get, supplier_list, supplier_search
 from .serializers import (
+    DomainDecisionRequestDTOSerializer,
+    DomainDecisionResponseDTOSerializer,
     ModeratorSupplierListQuerySerializer,
     SupplierCardCreateSerializer,
     SupplierCardDTOSerializer,
@@ -123,3 +126,56 @@ class ModeratorSupplierViewSet(viewsets.GenericViewSet):
             refresh_checko=serializer.validated_data.get("refreshchecko", False),
         )
         return Response(SupplierCardDTOSerializer(supplier_get(supplier_id=supplierId)).data)
+
+
+DECISION_TAGS = ["ModeratorDomainDecision"]
+DOMAIN = OpenApiParameter("domain", str, OpenApiParameter.PATH, description="Any form; the root domain is used.")
+
+
+class DomainDecisionView(APIView):
+    """A moderator's verdict on a root domain: supplier, reseller, blacklist or pending."""
+
+    permission_classes = [IsAuthenticated, IsModerator]
+
+    @extend_schema(
+        operation_id="get_domain_decision_moderator_domains__domain__decision_get",
+        summary="Get Domain Decision",
+        parameters=[DOMAIN],
+        responses={200: DomainDecisionResponseDTOSerializer},
+        tags=DECISION_TAGS,
+    )
+    def get(self, request: Request, domain: str) -> Response:
+        decision = domain_decision_get(domain=domain)
+        return Response(DomainDecisionResponseDTOSerializer(_with_card(decision)).data)
+
+    @extend_schema(
+        operation_id="make_domain_decision_moderator_domains__domain__decision_post",
+        summary="Make Domain Decision",
+        parameters=[DOMAIN],
+        request=DomainDecisionRequestDTOSerializer,
+        responses={
+            200: DomainDecisionResponseDTOSerializer,
+            409: OpenApiResponse(
+                SupplierConflictSerializer, description="duplicate_url, or domain_blacklisted for a card decision"
+            ),
+        },
+        tags=DECISION_TAGS,
+    )
+    def post(self, request: Request, domain: str) -> Response:
+        body = DomainDecisionRequestDTOSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        decision = domain_decide(
+            domain=domain,
+            status=body.validated_data["status"],
+            card=body.to_card(),
+            comment=(body.validated_data.get("comment") or "").strip() or None,
+            moderator=request.user,
+        )
+        return Response(DomainDecisionResponseDTOSerializer(_with_card(decision)).data)
+
+
+def _with_card(decision: DomainDecision) -> DomainDecision:
+    """Attach the card with its sites prefetched, as the card endpoints answer it."""
+    if decision.supplier_id is not None:
+        decision.supplier = supplier_get(supplier_id=decision.supplier_id)
+    return decision

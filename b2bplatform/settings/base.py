@@ -264,6 +264,9 @@ CHECKO_BASE_URL = env.str("CHECKO_BASE_URL", default="https://api.checko.ru/v2")
 CHECKO_TIMEOUT = env.float("CHECKO_TIMEOUT", default=10.0)
 # --- suppliers ---
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierCardType"] = "suppliers.models.SupplierType"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["DomainDecisionStatus"] = "suppliers.models.DomainDecisionStatus"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MessageStatus"] = ["queued", "sending", "sent", "failed"]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModeratorTaskStatus"] = "requests_app.models.ModeratorTaskStatus"
 
 # --- quality ---
 # OPTIONS answers name the view and its media types only (no get_object(), see b2bplatform/api/metadata.py).

@@ -1,0 +1,145 @@
+"""Domain decisions: a moderator's verdict on a root domain and its effects on cards and the blacklist.
+
+- ``supplier`` / ``reseller``: the card with the card data's INN is created, or updated when it exists,
+  and receives the domain's URLs as sites (a URL owned by another card is a 409 ``duplicate_url``).
+- ``blacklist``: the root joins the global domain blacklist (with the domain's URLs as examples), which
+  unticks every not-yet-contacted recipient under it in all requests.
+- ``pending``: the domain stays in the moderators' queue.
+
+A decision is one row per root domain; deciding again replaces the verdict. Everything happens in one
+transaction, so a refused card leaves the previous decision untouched.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from b2bplatform.api.errors import ValidationFailed
+
+from .domains import InvalidDomain, normalize_url, root_domain
+from .errors import DomainDecisionNotFound, DomainIsBlacklisted
+from .inn import InvalidInn, normalize_inn
+from .models import DomainDecision, DomainDecisionStatus, DomainUrl, Supplier
+from .services import SupplierFields, supplier_create, supplier_update
+
+CARD_STATUSES = (DomainDecisionStatus.SUPPLIER, DomainDecisionStatus.RESELLER)
+NEEDS_CARD = "A supplier or reseller decision needs the card data."
+
+
+@dataclass(frozen=True)
+class CardData:
+    """The card a supplier / reseller decision creates or updates (``None`` = leave as it is)."""
+
+    inn: str
+    name: str
+    email: str
+    emails: list[str] | None = None
+    phone: str | None = None
+    comment: str | None = None
+
+
+def clean_root(value: str, *, loc: tuple[str | int, ...] = ("path", "domain")) -> str:
+    try:
+        return root_domain(value)
+    except InvalidDomain as exc:
+        raise ValidationFailed([(loc, str(exc), "value_error")]) from None
+
+
+def domain_urls(*, root: str) -> list[str]:
+    """The URLs recorded under a root domain, oldest first."""
+    return list(DomainUrl.objects.filter(domain=root).order_by("id").values_list("url", flat=True))
+
+
+def domain_url_add(*, domain: str, url: str) -> DomainUrl:
+    """Record a URL seen under a domain (web discovery, or a moderator in the admin); idempotent."""
+    root = clean_root(domain, loc=("body", "domain"))
+    try:
+        clean = normalize_url(url)
+    except InvalidDomain as exc:
+        raise ValidationFailed([(("body", "url"), str(exc), "value_error")]) from None
+    if root_domain(clean) != root:
+        raise ValidationFailed([(("body", "url"), f"The URL is not under {root}.", "value_error")])
+    row, _ = DomainUrl.objects.get_or_create(url=clean, defaults={"domain": root})
+    return row
+
+
+def domain_decision_get(*, domain: str) -> DomainDecision:
+    root = clean_root(domain)
+    decision = DomainDecision.objects.select_related("supplier").filter(domain=root).first()
+    if decision is None:
+        raise DomainDecisionNotFound()
+    return decision
+
+
+def domain_decide(
+    *,
+    domain: str,
+    status: str,
+    card: CardData | None = None,
+    comment: str | None = None,
+    moderator: User | None = None,
+) -> DomainDecision:
+    """Record the verdict on ``domain`` (any input form, stored as its root) and apply its effect."""
+    root = clean_root(domain)
+    if status not in DomainDecisionStatus.values:
+        raise ValidationFailed([(("body", "status"), "Unknown decision status.", "enum")])
+    if status in CARD_STATUSES and card is None:
+        raise ValidationFailed(
+            [(("body", "carddata"), "A supplier or reseller decision needs the card data.", "missing")]
+        )
+    with transaction.atomic():
+        urls = domain_urls(root=root) or [_record_root_url(root)]
+        supplier: Supplier | None = None
+        if status in CARD_STATUSES:
+            assert card is not None
+            supplier = _apply_card(root=root, status=status, card=card, urls=urls)
+        elif status == DomainDecisionStatus.BLACKLIST:
+            _apply_blacklist(root=root, comment=comment, urls=urls, moderator=moderator)
+        decision, _ = DomainDecision.objects.update_or_create(
+            domain=root,
+            defaults={
+                "status": status,
+                "supplier": supplier,
+                "comment": comment,
+                "decided_by": moderator,
+                "decided_at": timezone.now(),
+            },
+        )
+    return decision
+
+
+def _record_root_url(root: str) -> str:
+    """With no URL seen yet, the domain's one URL is its home page."""
+    return domain_url_add(domain=root, url=f"https://{root}/").url
+
+
+def _apply_card(*, root: str, status: str, card: CardData, urls: list[str]) -> Supplier:
+    from blacklist.models import DomainBlacklistEntry
+
+    if DomainBlacklistEntry.objects.filter(domain=root).exists():
+        raise DomainIsBlacklisted(domain=root)
+    try:
+        inn = normalize_inn(card.inn)
+    except InvalidInn as exc:
+        raise ValidationFailed([(("body", "carddata", "inn"), str(exc), "value_error")]) from None
+    given = {"type": status, "name": card.name, "email": card.email}
+    for name in ("emails", "phone", "comment"):
+        if getattr(card, name) is not None:
+            given[name] = getattr(card, name)
+    existing = Supplier.objects.with_sites().filter(inn=inn).first()
+    if existing is None:
+        return supplier_create(inn=inn, fields=SupplierFields(**given, urls=urls))
+    sites = [site.url for site in existing.sites.all()]
+    merged = sites + [url for url in urls if url not in sites]
+    return supplier_update(supplier_id=existing.pk, fields=SupplierFields(**given, urls=merged))
+
+
+def _apply_blacklist(*, root: str, comment: str | None, urls: list[str], moderator: User | None) -> None:
+    from blacklist.models import DomainBlacklistUrl
+    from blacklist.services import domain_blacklist_add
+
+    entry, _ = domain_blacklist_add(domain=root, comment=comment, created_by=moderator)
+    for url in urls:
+        DomainBlacklistUrl.objects.get_or_create(entry=entry, url=url, defaults={"comment": comment})
