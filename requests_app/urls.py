@@ -19,4 +19,6 @@ urlpatterns = [
     path("user/requests/<int:requestId>/keys", request_keys, name="request-keys"),
     path("user/requests/<int:requestId>/submit", request_submit, name="request-submit"),
     path("user/upload-and-create", RequestUploadView.as_view(), name="request-upload-and-create"),
+    path("moderator/tasks", moderator_tasks, name="moderator-task-list"),
+    path("moderator/tasks/<int:taskId>", moderator_task, name="moderator-task-detail"),
 ]

@@ -130,6 +130,16 @@ class SupplierConflictSerializer(serializers.Serializer):
     existingsupplier = ExistingSupplierSerializer()
 
 
+class DomainDecisionConflictSerializer(serializers.Serializer):
+    """409 of a card decision: the root is globally blacklisted, or one of its URLs is on another card."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="domain_blacklisted or duplicate_url")
+    domain = serializers.CharField(required=False, help_text="domain_blacklisted: the blacklisted root")
+    url = serializers.CharField(required=False, help_text="duplicate_url: the URL already taken")
+    existingsupplier = ExistingSupplierSerializer(required=False, help_text="duplicate_url: the card holding it")
+
+
 class DomainDecisionCardDataDTOSerializer(serializers.Serializer):
     inn = InnField()
     name = serializers.CharField(max_length=500)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import ModeratorSupplierViewSet, SupplierSearchView
+from .views import DomainDecisionView, ModeratorSupplierViewSet, SupplierSearchView
 
 moderator_suppliers = ModeratorSupplierViewSet.as_view({"get": "list", "post": "create"})
 moderator_supplier = ModeratorSupplierViewSet.as_view({"get": "retrieve", "put": "update"})
@@ -11,4 +11,5 @@ urlpatterns = [
     path("suppliers/search", SupplierSearchView.as_view(), name="suppliers-search"),
     path("moderator/suppliers", moderator_suppliers, name="moderator-suppliers"),
     path("moderator/suppliers/<int:supplierId>", moderator_supplier, name="moderator-supplier"),
+    path("moderator/domains/<str:domain>/decision", DomainDecisionView.as_view(), name="moderator-domain-decision"),
 ]

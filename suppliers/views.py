@@ -18,6 +18,7 @@ from .decisions import domain_decide, domain_decision_get
 from .models import DomainDecision, Supplier
 from .selectors import supplier_get, supplier_list, supplier_search
 from .serializers import (
+    DomainDecisionConflictSerializer,
     DomainDecisionRequestDTOSerializer,
     DomainDecisionResponseDTOSerializer,
     ModeratorSupplierListQuerySerializer,
@@ -156,7 +157,7 @@ class DomainDecisionView(APIView):
         responses={
             200: DomainDecisionResponseDTOSerializer,
             409: OpenApiResponse(
-                SupplierConflictSerializer, description="duplicate_url, or domain_blacklisted for a card decision"
+                DomainDecisionConflictSerializer, description="duplicate_url, or domain_blacklisted for a card decision"
             ),
         },
         tags=DECISION_TAGS,

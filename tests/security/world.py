@@ -13,9 +13,9 @@ from django.utils import timezone
 from attachments.services import attachment_create
 from blacklist.models import DomainBlacklistEntry, InnBlacklistEntry
 from messaging.models import Mailing, MailingKind, Message, MessageStatus
-from requests_app.models import Request, RequestKey, RequestStatus
+from requests_app.models import ModeratorTask, Request, RequestKey, RequestStatus
 from requests_app.normalize import normalize_key_text
-from suppliers.models import Supplier, SupplierSite
+from suppliers.models import DomainDecision, DomainDecisionStatus, Supplier, SupplierSite
 
 SUPPLIER_INN = "7707083893"  # a valid 10-digit INN (Sberbank)
 BLACKLISTED_INN = "7736207543"  # a valid 10-digit INN (Yandex)
@@ -42,6 +42,8 @@ def build_world(*, owner: Any, moderator: Any | None = None) -> World:
     )
     InnBlacklistEntry.objects.create(owner=owner, inn=BLACKLISTED_INN, reason="late deliveries")
     DomainBlacklistEntry.objects.create(domain="spam.example", comment="spam", created_by=moderator)
+    DomainDecision.objects.create(domain="spam.example", status=DomainDecisionStatus.BLACKLIST, decided_by=moderator)
+    task = ModeratorTask.objects.create(request=confirmed)
     mailing = Mailing.objects.create(
         request=confirmed, kind=MailingKind.SEND, subject="RFQ", body="Please quote", created_by=owner
     )
@@ -64,6 +66,7 @@ def build_world(*, owner: Any, moderator: Any | None = None) -> World:
             "inn": BLACKLISTED_INN,
             "supplierId": supplier.pk,
             "domain": "spam.example",
+            "taskId": task.pk,
         },
         draft_id=draft.pk,
     )
