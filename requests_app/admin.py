@@ -1,20 +1,31 @@
 """Moderator console for requests: requests with their keys, keys with their linked suppliers, tasks.
 
 Buyers own their requests' content, so requests and keys are read-only here (status changes go through the
-services); moderators add supplier links on the key page. A request may hold 2,000 keys: its page shows the
-first `KEYS_SHOWN_INLINE` and links to the key list filtered to the request for the rest.
+services); moderators add supplier links on the key page, through ``moderation.key_link_suppliers`` like any
+other caller. A request may hold 2,000 keys: its page shows the first `KEYS_SHOWN_INLINE` and links to the key
+list filtered to the request for the rest. Task actions ("take", "done", "reopen") call the moderation services.
 """
 
 from typing import Any
 
-from django.contrib import admin
-from django.db.models import QuerySet
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from b2bplatform.api.errors import DomainError
+
 from .models import KeySupplierLink, ModeratorTask, Request, RequestKey
+from .moderation import (
+    LINKABLE_STATUSES,
+    key_link_suppliers,
+    key_unlink_supplier,
+    tasks_finish,
+    tasks_reopen,
+    tasks_take,
+)
 
 KEYS_SHOWN_INLINE = 100
 
@@ -24,14 +35,15 @@ class FirstKeysFormSet(BaseInlineFormSet):
 
     def get_queryset(self) -> QuerySet[RequestKey]:
         if not hasattr(self, "_first_keys"):
-            self._first_keys = super().get_queryset().order_by("pos")[:KEYS_SHOWN_INLINE]
+            keys = super().get_queryset().prefetch_related("supplier_links__supplier").order_by("pos")
+            self._first_keys = keys[:KEYS_SHOWN_INLINE]
         return self._first_keys
 
 
 class RequestKeyInline(admin.TabularInline):
     model = RequestKey
     formset = FirstKeysFormSet
-    fields = ("pos", "text", "normalized_text", "qty", "unit")
+    fields = ("pos", "text", "qty", "unit", "linked_suppliers")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -43,6 +55,11 @@ class RequestKeyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="linked suppliers")
+    def linked_suppliers(self, obj: RequestKey) -> str:
+        names = [link.supplier.name for link in obj.supplier_links.all()]
+        return ", ".join(names) or "—"
 
 
 @admin.register(Request)
@@ -60,6 +77,7 @@ class RequestAdmin(admin.ModelAdmin):
         "source_filename",
         "source_attachment",
         "all_keys",
+        "task",
         "created_at",
         "updated_at",
     )
@@ -80,6 +98,15 @@ class RequestAdmin(admin.ModelAdmin):
         url = reverse("admin:requests_app_requestkey_changelist") + f"?request__id__exact={obj.pk}"
         return format_html('<a href="{}">All {} keys of this request</a>', url, obj.keys_count)
 
+    @admin.display(description="moderator task")
+    def task(self, obj: Request) -> str:
+        task = ModeratorTask.objects.filter(request=obj).select_related("assignee").first()
+        if task is None:
+            return "—"
+        url = reverse("admin:requests_app_moderatortask_change", args=[task.pk])
+        assignee = f", {task.assignee.email}" if task.assignee else ""
+        return format_html('<a href="{}">#{}: {}{}</a>', url, task.pk, task.get_status_display(), assignee)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -90,6 +117,11 @@ class KeySupplierLinkInline(admin.TabularInline):
     readonly_fields = ("created_by", "created_at")
     raw_id_fields = ("supplier",)
     extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: RequestKey | None = None) -> bool:
+        """Suppliers are linked to keys of confirmed / processing requests only."""
+        linkable = obj is None or obj.request.status in LINKABLE_STATUSES
+        return linkable and super().has_add_permission(request, obj)
 
 
 @admin.register(RequestKey)
@@ -113,24 +145,87 @@ class RequestKeyAdmin(admin.ModelAdmin):
         return False
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Record which moderator linked each supplier."""
-        links = formset.save(commit=False)
-        for link in links:
-            if link.created_by_id is None:
-                link.created_by = request.user
-            link.save()
-        for link in formset.deleted_objects:
-            link.delete()
+        """Links go through the moderation service (linkable request, who linked); removals too."""
+        key = form.instance
+        formset.save(commit=False)  # writes nothing; fills new/changed/deleted_objects for the change log
+        deleted = set(map(id, formset.deleted_forms))
+        wanted: list[int] = []
+        for row in formset.forms:
+            if not row.has_changed() and id(row) not in deleted:
+                continue
+            old = row.initial.get("supplier") if row.instance.pk else None  # the instance already holds the new one
+            if old is not None:  # removed, or switched to another supplier
+                key_unlink_supplier(key_id=key.pk, supplier_id=old)
+            if id(row) not in deleted and row.cleaned_data.get("supplier"):
+                wanted.append(row.cleaned_data["supplier"].pk)
+        if not wanted:
+            return
+        try:
+            added = key_link_suppliers(key_id=key.pk, supplier_ids=wanted, moderator=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+        else:
+            self.message_user(request, f"{added} supplier(s) linked to key #{key.pos}.", messages.SUCCESS)
 
 
 @admin.register(ModeratorTask)
 class ModeratorTaskAdmin(admin.ModelAdmin):
-    list_display = ("id", "request", "status", "assignee", "created_at", "updated_at")
-    list_filter = ("status",)
+    """The moderators' queue. The status moves only through the actions (conditional updates)."""
+
+    list_display = ("id", "request_link", "request_status", "status", "assignee", "keys", "created_at", "updated_at")
+    list_filter = ("status", ("assignee", admin.RelatedOnlyFieldListFilter), "created_at")
     list_select_related = ("request", "assignee")
-    search_fields = ("=request__id", "request__title")
-    raw_id_fields = ("request", "assignee")
-    readonly_fields = ("request", "created_at", "updated_at")
+    search_fields = ("=request__id", "request__title", "request__owner__email")
+    readonly_fields = ("request_link", "request_status", "status", "assignee", "keys", "created_at", "updated_at")
+    fields = readonly_fields
+    actions = ("take", "finish", "reopen")
+    ordering = ("created_at", "id")  # oldest first: the queue's order
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ModeratorTask]:
+        return super().get_queryset(request).annotate(keys_count=Count("request__keys"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # opened by submitting a request
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="request", ordering="request_id")
+    def request_link(self, obj: ModeratorTask) -> str:
+        url = reverse("admin:requests_app_request_change", args=[obj.request_id])
+        return format_html('<a href="{}">#{} {}</a>', url, obj.request_id, obj.request.title)
+
+    @admin.display(description="request status", ordering="request__status")
+    def request_status(self, obj: ModeratorTask) -> str:
+        return obj.request.get_status_display()
+
+    @admin.display(description="keys", ordering="keys_count")
+    def keys(self, obj: ModeratorTask) -> int:
+        return obj.keys_count
+
+    def _report(self, request: HttpRequest, moved: int, selected: int, verb: str, allowed: str) -> None:
+        self.message_user(request, f"{moved} task(s) {verb}.", messages.SUCCESS if moved else messages.WARNING)
+        if moved < selected:
+            self.message_user(
+                request, f"{selected - moved} task(s) were not {allowed} and were left alone.", messages.WARNING
+            )
+
+    @admin.action(
+        description="Take the selected tasks (pending → in progress, assigned to me)", permissions=("change",)
+    )
+    def take(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        self._report(request, tasks_take(task_ids=ids, moderator=request.user), len(ids), "taken", "pending")
+
+    @admin.action(description="Mark the selected tasks done (in progress → done)", permissions=("change",))
+    def finish(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        self._report(request, tasks_finish(task_ids=ids, moderator=request.user), len(ids), "done", "in progress")
+
+    @admin.action(description="Reopen the selected tasks (back to pending)", permissions=("change",))
+    def reopen(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        self._report(
+            request, tasks_reopen(task_ids=ids, moderator=request.user), len(ids), "reopened", "in progress or done"
+        )

@@ -1,4 +1,6 @@
-"""Moderator console for supplier cards: search by name, INN or domain; sites inline; refresh Checko."""
+"""Moderator console for supplier cards (search by name, INN or domain; sites inline; refresh Checko), domain
+decisions (made through ``decisions.domain_decide``, the same service as the API) and the URLs seen under a domain.
+"""
 
 from typing import Any
 
@@ -7,9 +9,12 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from b2bplatform.api.errors import DomainError
+
+from .decisions import CARD_STATUSES, CardData, domain_decide, domain_url_add
 from .domains import InvalidDomain, normalize_url, root_domain
 from .inn import InvalidInn, normalize_inn
-from .models import MAX_EXTRA_EMAILS, Supplier, SupplierSite
+from .models import MAX_EXTRA_EMAILS, DomainDecision, DomainUrl, Supplier, SupplierSite
 from .services import supplier_request_checko_refresh, supplier_sync_domains
 
 
@@ -91,3 +96,127 @@ class SupplierAdmin(admin.ModelAdmin):
             self.message_user(request, f"Checko refresh queued for {queued} supplier(s).", messages.SUCCESS)
         else:
             self.message_user(request, "Checko is off: CHECKO_API_KEY is not set.", messages.WARNING)
+
+
+class DomainDecisionForm(forms.ModelForm):
+    """The verdict plus, for supplier / reseller, the card it creates or updates (found by INN).
+
+    Validation runs the service itself, so its refusals (blacklisted root, URL on another card, bad INN) are
+    shown on the form; the admin's own transaction makes the write and the change-log entry one unit.
+    """
+
+    card_inn = forms.CharField(label="card INN", required=False, max_length=12)
+    card_name = forms.CharField(label="card name", required=False, max_length=500)
+    card_email = forms.EmailField(label="card e-mail", required=False, max_length=254)
+    card_phone = forms.CharField(label="card phone", required=False, max_length=64)
+
+    class Meta:
+        model = DomainDecision
+        fields = ("domain", "status", "comment")
+        help_texts = {"domain": "Any form (https://www.x.ru/a, WWW.X.RU) — stored as the root domain."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        card = self.instance.supplier if self.instance.pk and self.instance.supplier_id else None
+        if card is not None:
+            self.initial.update(card_inn=card.inn, card_name=card.name, card_email=card.email, card_phone=card.phone)
+        self.decision: DomainDecision | None = None
+
+    def clean_domain(self) -> str:
+        try:
+            return root_domain(self.cleaned_data["domain"])
+        except InvalidDomain as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def validate_unique(self) -> None:
+        """One row per root is the service's rule (deciding again replaces the verdict), not a form error."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        domain = data.get("domain") or self.instance.domain
+        if self.errors or not domain:
+            return data
+        status = data["status"]
+        card = None
+        if status in CARD_STATUSES:
+            missing = [name for name in ("card_inn", "card_name", "card_email") if not data.get(name)]
+            for name in missing:
+                self.add_error(name, "Needed for a supplier or reseller decision.")
+            if missing:
+                return data
+            card = CardData(
+                inn=data["card_inn"],
+                name=data["card_name"],
+                email=data["card_email"],
+                phone=(data.get("card_phone") or "").strip() or None,
+            )
+        try:
+            self.decision = domain_decide(
+                domain=domain,
+                status=status,
+                card=card,
+                comment=(data.get("comment") or "").strip() or None,
+                moderator=self.moderator,
+            )
+        except DomainError as exc:
+            raise forms.ValidationError(exc.detail) from None
+        return data
+
+
+@admin.register(DomainDecision)
+class DomainDecisionAdmin(admin.ModelAdmin):
+    form = DomainDecisionForm
+    list_display = ("domain", "status", "supplier", "decided_by", "decided_at")
+    list_filter = ("status", "decided_at")
+    list_select_related = ("supplier", "decided_by")
+    search_fields = ("domain", "supplier__name", "supplier__inn", "comment")
+    readonly_fields = ("supplier", "decided_by", "decided_at", "created_at")
+    date_hierarchy = "decided_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DomainDecision | None = None) -> tuple[str, ...]:
+        return ("domain", *self.readonly_fields) if obj is not None else self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.moderator = request.user
+        return form
+
+    def save_model(self, request: HttpRequest, obj: DomainDecision, form: Any, change: bool) -> None:
+        """The service already wrote the decision during validation; show that row."""
+        obj.pk, obj._state.adding = form.decision.pk, False
+        obj.refresh_from_db()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a verdict is overwritten by a new one, never lost
+
+
+class DomainUrlForm(forms.ModelForm):
+    class Meta:
+        model = DomainUrl
+        fields = ("url",)
+
+    def clean_url(self) -> str:
+        try:
+            url = normalize_url(self.cleaned_data["url"])
+            self.instance.domain = root_domain(url)
+        except InvalidDomain as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
+
+
+@admin.register(DomainUrl)
+class DomainUrlAdmin(admin.ModelAdmin):
+    """URLs seen under a root: a supplier / reseller decision gives them to the card."""
+
+    form = DomainUrlForm
+    list_display = ("url", "domain", "created_at")
+    search_fields = ("url", "domain")
+    readonly_fields = ("domain", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DomainUrl | None = None) -> tuple[str, ...]:
+        return ("url", *self.readonly_fields) if obj is not None else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: DomainUrl, form: Any, change: bool) -> None:
+        """Through the service (idempotent: an URL seen before is the same row)."""
+        row = domain_url_add(domain=obj.domain, url=obj.url)
+        obj.pk, obj._state.adding = row.pk, False

@@ -77,3 +77,117 @@ def test_task_list_and_page_load(admin_client) -> None:
 
     assert list(listing.context["cl"].result_list) == [task]
     assert page.status_code == 200
+
+
+@pytest.fixture
+def console(moderator):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+def _act(console, action: str, tasks) -> list[str]:
+    response = console.post(
+        f"{ADMIN}/moderatortask/", {"action": action, "_selected_action": [t.pk for t in tasks]}, follow=True
+    )
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_take_done_reopen_actions_move_tasks_through_the_service(console, moderator) -> None:
+    pending, other = ModeratorTaskFactory(), ModeratorTaskFactory()
+
+    taken = _act(console, "take", [pending])
+    pending.refresh_from_db()
+    assert (pending.status, pending.assignee) == ("inprogress", moderator)
+    assert taken == ["1 task(s) taken."]
+
+    again = _act(console, "take", [pending, other])  # one already taken: left alone
+    assert again == ["1 task(s) taken.", "1 task(s) were not pending and were left alone."]
+
+    _act(console, "finish", [pending])
+    pending.refresh_from_db()
+    assert pending.status == "done"
+
+    _act(console, "reopen", [pending])
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+
+
+def test_task_status_cannot_be_edited_on_its_page(console) -> None:
+    task = ModeratorTaskFactory()
+
+    console.post(f"{ADMIN}/moderatortask/{task.pk}/change/", {"status": "done"})
+
+    task.refresh_from_db()
+    assert task.status == "pending"
+
+
+def test_task_list_is_oldest_first_with_key_counts_and_bounded_queries(console, django_assert_max_num_queries) -> None:
+    tasks = [
+        ModeratorTaskFactory(request=make_request_with_keys(n + 1, status=RequestStatus.CONFIRMED)) for n in range(20)
+    ]
+
+    with django_assert_max_num_queries(12):
+        response = console.get(f"{ADMIN}/moderatortask/")
+
+    rows = list(response.context["cl"].result_list)
+    assert rows == tasks
+    assert [row.keys_count for row in rows] == list(range(1, 21))
+
+
+def test_request_page_shows_linked_suppliers_and_the_task(console, moderator) -> None:
+    task = ModeratorTaskFactory(request=make_request_with_keys(2, status=RequestStatus.CONFIRMED))
+    first = task.request.keys.order_by("pos").first()
+    supplier = SupplierFactory(name="ООО Фланец-Снаб")
+    KeySupplierLink.objects.create(key=first, supplier=supplier, created_by=moderator)
+
+    html = console.get(f"{ADMIN}/request/{task.request_id}/change/").content.decode()
+
+    assert "ООО Фланец-Снаб" in html
+    assert f"/admin/requests_app/moderatortask/{task.pk}/change/" in html
+
+
+def _links_form(rows: list[dict], initial: int = 0) -> dict:
+    data = {
+        "supplier_links-TOTAL_FORMS": str(len(rows)),
+        "supplier_links-INITIAL_FORMS": str(initial),
+        "supplier_links-MIN_NUM_FORMS": "0",
+        "supplier_links-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"supplier_links-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def test_moderator_switches_and_removes_links_on_the_key_page(console, moderator) -> None:
+    request_key = make_request_with_keys(1, status=RequestStatus.CONFIRMED).keys.get()
+    old, new, kept = SupplierFactory(), SupplierFactory(), SupplierFactory()
+    switched = KeySupplierLink.objects.create(key=request_key, supplier=old)
+    removed = KeySupplierLink.objects.create(key=request_key, supplier=kept)
+    url = f"{ADMIN}/requestkey/{request_key.pk}/change/"
+
+    rows = [
+        {"id": switched.pk, "key": request_key.pk, "supplier": new.pk},
+        {"id": removed.pk, "key": request_key.pk, "supplier": kept.pk, "DELETE": "on"},
+    ]
+    response = console.post(url, _links_form(rows, initial=2))
+
+    assert response.status_code == 302
+    links = KeySupplierLink.objects.filter(key=request_key)
+    assert [(link.supplier, link.created_by) for link in links] == [(new, moderator)]
+
+
+def test_keys_of_a_draft_cannot_get_links(console) -> None:
+    request_key = make_request_with_keys(1, status=RequestStatus.DRAFT).keys.get()
+    supplier = SupplierFactory()
+    url = f"{ADMIN}/requestkey/{request_key.pk}/change/"
+
+    page = console.get(url)
+    console.post(url, _links_form([{"supplier": supplier.pk}]))
+
+    formset = page.context["inline_admin_formsets"][0].formset
+    assert formset.max_num == 0 or not page.context["inline_admin_formsets"][0].has_add_permission
+    assert not KeySupplierLink.objects.exists()

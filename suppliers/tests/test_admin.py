@@ -107,3 +107,90 @@ def test_change_page_renders(admin_client) -> None:
     supplier = SupplierFactory()
     SupplierSiteFactory(supplier=supplier)
     assert admin_client.get(f"{ADMIN}{supplier.pk}/change/").status_code == 200
+
+
+DECISIONS = "/admin/suppliers/domaindecision/"
+
+
+@pytest.fixture
+def console(moderator):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+def test_supplier_decision_in_the_admin_creates_the_card_through_the_service(console, moderator) -> None:
+    from suppliers.models import DomainDecision
+
+    form = {
+        "domain": "https://www.Flanec-Snab.ru/catalog",
+        "status": "supplier",
+        "comment": "checked by phone",
+        "card_inn": "7707083893",
+        "card_name": "ООО Фланец-Снаб",
+        "card_email": "sales@flanec-snab.ru",
+    }
+
+    response = console.post(f"{DECISIONS}add/", form)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    decision = DomainDecision.objects.get()
+    assert (decision.domain, decision.status, decision.decided_by) == ("flanec-snab.ru", "supplier", moderator)
+    card = decision.supplier
+    assert (card.inn, card.name, card.type) == ("7707083893", "ООО Фланец-Снаб", "supplier")
+    assert [site.url for site in card.sites.all()] == ["https://flanec-snab.ru"]
+    assert console.get(f"{DECISIONS}{decision.pk}/change/").status_code == 200
+
+
+def test_admin_decision_needs_card_fields_and_shows_service_refusals(console) -> None:
+    from blacklist.models import DomainBlacklistEntry
+    from suppliers.models import DomainDecision
+
+    DomainBlacklistEntry.objects.create(domain="spam.example")
+    no_card = console.post(f"{DECISIONS}add/", {"domain": "shop.example", "status": "reseller"})
+    blacklisted = console.post(
+        f"{DECISIONS}add/",
+        {
+            "domain": "spam.example",
+            "status": "supplier",
+            "card_inn": "7707083893",
+            "card_name": "Spam",
+            "card_email": "a@spam.example",
+        },
+    )
+
+    assert no_card.status_code == 200
+    assert set(no_card.context["adminform"].form.errors) == {"card_inn", "card_name", "card_email"}
+    assert blacklisted.status_code == 200
+    assert "global blacklist" in str(blacklisted.context["adminform"].form.non_field_errors())
+    assert not DomainDecision.objects.exists()
+    assert not Supplier.objects.exists()
+
+
+def test_admin_redecides_an_existing_domain_to_blacklist(console) -> None:
+    from blacklist.models import DomainBlacklistEntry
+    from suppliers.models import DomainDecision
+
+    decision = DomainDecision.objects.create(domain="maybe.example", status="pending")
+
+    response = console.post(f"{DECISIONS}{decision.pk}/change/", {"status": "blacklist", "comment": "spam"})
+
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == "blacklist"
+    assert DomainBlacklistEntry.objects.get().domain == "maybe.example"
+    assert DomainDecision.objects.count() == 1
+
+
+def test_domain_url_added_in_the_admin_is_stored_under_its_root(console) -> None:
+    from suppliers.models import DomainUrl
+
+    response = console.post("/admin/suppliers/domainurl/add/", {"url": "https://shop.Flanec.ru/catalog"})
+    refused = console.post("/admin/suppliers/domainurl/add/", {"url": "not a url"})
+
+    assert response.status_code == 302
+    assert refused.status_code == 200
+    row = DomainUrl.objects.get()
+    assert (row.domain, row.url.lower()) == ("flanec.ru", "https://shop.flanec.ru/catalog")
