@@ -107,3 +107,22 @@ def test_api_documentation_is_served(client, path):
     assert response.status_code == 200
     if path == "/openapi.json":
         assert response.json()["info"]["title"] == "B2B Platform API"
+
+
+def _settings_variables() -> set[str]:
+    import re
+
+    pattern = re.compile(r"""env(?:\.[a-z]+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+    return {
+        name for path in (ROOT / "b2bplatform" / "settings").glob("*.py") for name in pattern.findall(path.read_text())
+    }
+
+
+def test_every_environment_variable_is_documented() -> None:
+    names = _settings_variables()
+    readme = (ROOT / "README.md").read_text()
+    example = (ROOT / ".env.example").read_text()
+
+    assert len(names) > 20  # the pattern finds the settings' variables
+    assert sorted(n for n in names if f"`{n}`" not in readme) == []
+    assert sorted(n for n in names if f"{n}=" not in example) == []
