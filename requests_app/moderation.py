@@ -24,7 +24,7 @@ from .errors import KeyNotFound, ModeratorTaskNotFound, RequestNotLinkable
 from .models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus
 
 LINKABLE_STATUSES = (RequestStatus.CONFIRMED, RequestStatus.PROCESSING)
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[str, ...]] = {
     ModeratorTaskStatus.IN_PROGRESS: (ModeratorTaskStatus.PENDING,),
     ModeratorTaskStatus.DONE: (ModeratorTaskStatus.IN_PROGRESS,),
     ModeratorTaskStatus.PENDING: (ModeratorTaskStatus.IN_PROGRESS, ModeratorTaskStatus.DONE),
@@ -97,23 +97,30 @@ def key_unlink_supplier(*, key_id: int, supplier_id: int) -> bool:
 def request_link_known_suppliers(*, request: Request) -> int:
     """Link to each key the suppliers that moderators linked to keys with the same normalised text before.
 
-    Returns the number of links written. Two queries whatever the number of keys.
+    Returns the number of links written (links the request's keys already have are not counted). Three reads
+    and one insert whatever the number of keys.
     """
     keys_by_text: dict[str, list[int]] = defaultdict(list)
     for key_id, text in RequestKey.objects.filter(request=request).values_list("id", "normalized_text"):
         keys_by_text[text].append(key_id)
     if not keys_by_text:
         return 0
+    # ``order_by()`` drops Meta.ordering, which would add ``key_id`` to the SELECT DISTINCT and repeat pairs.
     earlier = (
         KeySupplierLink.objects.filter(key__normalized_text__in=list(keys_by_text))
         .exclude(key__request=request)
+        .order_by()
         .values_list("key__normalized_text", "supplier_id")
         .distinct()
     )
-    links = [
-        KeySupplierLink(key_id=key_id, supplier_id=supplier_id)
+    existing = set(KeySupplierLink.objects.filter(key__request=request).values_list("key_id", "supplier_id"))
+    wanted = {
+        (key_id, supplier_id)
         for text, supplier_id in earlier
         for key_id in keys_by_text[text]
-    ]
-    created = KeySupplierLink.objects.bulk_create(links, ignore_conflicts=True)
-    return len(created)
+        if (key_id, supplier_id) not in existing
+    }
+    # ignore_conflicts still guards against a link added concurrently; the count then over-states by that link.
+    links = [KeySupplierLink(key_id=key_id, supplier_id=supplier_id) for key_id, supplier_id in sorted(wanted)]
+    KeySupplierLink.objects.bulk_create(links, ignore_conflicts=True)
+    return len(links)

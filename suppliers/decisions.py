@@ -11,6 +11,7 @@ transaction, so a refused card leaves the previous decision untouched.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -90,13 +91,12 @@ def domain_decide(
             [(("body", "carddata"), "A supplier or reseller decision needs the card data.", "missing")]
         )
     with transaction.atomic():
-        urls = domain_urls(root=root) or [_record_root_url(root)]
         supplier: Supplier | None = None
         if status in CARD_STATUSES:
             assert card is not None
-            supplier = _apply_card(root=root, status=status, card=card, urls=urls)
+            supplier = _apply_card(root=root, status=status, card=card, urls=_urls_for_effect(root))
         elif status == DomainDecisionStatus.BLACKLIST:
-            _apply_blacklist(root=root, comment=comment, urls=urls, moderator=moderator)
+            _apply_blacklist(root=root, comment=comment, urls=_urls_for_effect(root), moderator=moderator)
         decision, _ = DomainDecision.objects.update_or_create(
             domain=root,
             defaults={
@@ -110,9 +110,12 @@ def domain_decide(
     return decision
 
 
-def _record_root_url(root: str) -> str:
-    """With no URL seen yet, the domain's one URL is its home page."""
-    return domain_url_add(domain=root, url=f"https://{root}/").url
+def _urls_for_effect(root: str) -> list[str]:
+    """The domain's URLs for a card or the blacklist; with none seen yet, its home page (recorded).
+
+    Only decisions with an effect record the home page: a ``pending`` verdict writes nothing but itself.
+    """
+    return domain_urls(root=root) or [domain_url_add(domain=root, url=f"https://{root}/").url]
 
 
 def _apply_card(*, root: str, status: str, card: CardData, urls: list[str]) -> Supplier:
@@ -124,7 +127,7 @@ def _apply_card(*, root: str, status: str, card: CardData, urls: list[str]) -> S
         inn = normalize_inn(card.inn)
     except InvalidInn as exc:
         raise ValidationFailed([(("body", "carddata", "inn"), str(exc), "value_error")]) from None
-    given = {"type": status, "name": card.name, "email": card.email}
+    given: dict[str, Any] = {"type": status, "name": card.name, "email": card.email}
     for name in ("emails", "phone", "comment"):
         if getattr(card, name) is not None:
             given[name] = getattr(card, name)

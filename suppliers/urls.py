@@ -11,5 +11,5 @@ urlpatterns = [
     path("suppliers/search", SupplierSearchView.as_view(), name="suppliers-search"),
     path("moderator/suppliers", moderator_suppliers, name="moderator-suppliers"),
     path("moderator/suppliers/<int:supplierId>", moderator_supplier, name="moderator-supplier"),
-    path("moderator/domains/<str:domain>/decision", DomainDecisionView.as_view(), name="moderator-domain-decision"),
+    path("moderator/domains/<path:domain>/decision", DomainDecisionView.as_view(), name="moderator-domain-decision"),
 ]
