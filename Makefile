@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/b2bplatform_test
 
-.PHONY: run test lint fmt schema bench install install-dev migrate worker beat clean
+.PHONY: run test lint typecheck fmt schema bench install install-dev migrate worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,16 @@ run: install
 test: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+TYPED = $(wildcard */services.py */selectors.py */decisions.py */moderation.py)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) typecheck
+
+## typecheck: mypy with django-stubs over the services and selectors (STYLE.md §10)
+typecheck: install-dev
+	$(BIN)/mypy $(TYPED)
 
 fmt: install-dev
 	$(BIN)/ruff check --fix .

@@ -48,10 +48,10 @@ def _locked_row(model: type[M], lookup: dict[str, Any], defaults: dict[str, Any]
     our insert and our read: we simply look again.
     """
     for _ in range(5):
-        row = model.objects.select_for_update().filter(**lookup).order_by("pk").first()
+        row = model._default_manager.select_for_update().filter(**lookup).order_by("pk").first()
         if row is not None:
             return row
-        model.objects.bulk_create([model(**lookup, **defaults)], ignore_conflicts=True)
+        model._default_manager.bulk_create([model(**lookup, **defaults)], ignore_conflicts=True)
     raise RuntimeError(f"could not lock {model.__name__} {lookup}")
 
 

@@ -9,7 +9,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest
 
@@ -38,7 +38,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         input_data: Any,
         META: dict[str, Any],  # noqa: N803 - Django's parameter name
         content_length: int,
-        boundary: bytes,
+        boundary: Any,  # bytes at run time; the stubs say str
         encoding: str | None = None,
     ) -> None:
         """Refuse at once a body that announces it cannot fit, before a single byte is read."""
@@ -58,7 +58,8 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         self.digest.update(raw_data)
         self.file.write(raw_data)
 
-    def file_complete(self, file_size: int) -> TemporaryUploadedFile:
+    def file_complete(self, file_size: int) -> UploadedFile | None:
         uploaded = super().file_complete(file_size)
-        setattr(uploaded, SHA256_ATTRIBUTE, self.digest.hexdigest())
+        if uploaded is not None:
+            setattr(uploaded, SHA256_ATTRIBUTE, self.digest.hexdigest())
         return uploaded

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from b2bplatform.api.exceptions import QueryValidationError
-from b2bplatform.api.pagination import LimitOffsetPagination
+from b2bplatform.api.pagination import LimitOffsetPagination, page_parameters
 
 from . import selectors, services
 from .serializers import (
@@ -146,8 +146,7 @@ class MessageListView(APIView):
         tags=TAGS,
         parameters=[
             REQUEST_ID,
-            OpenApiParameter("limit", int, required=False, default=50, description="1..200"),
-            OpenApiParameter("offset", int, required=False, default=0, description="≥ 0"),
+            *page_parameters(),
             OpenApiParameter("includedeleted", bool, required=False, default=False),
         ],
         responses={200: MessageListResponseDTOSerializer},

@@ -77,9 +77,10 @@ def task_list(*, status: str | None = None) -> QuerySet[ModeratorTask]:
 
 def task_get_detail(*, task_id: int) -> ModeratorTask:
     """A task with its request prefetched for ``RequestDetailDTOSerializer`` and ``keys_count`` set."""
-    task = ModeratorTask.objects.select_related("assignee").filter(pk=task_id).first()
+    counts = Request.objects.filter(pk=OuterRef("request_id")).with_keys_count().values("keys_count")
+    tasks = ModeratorTask.objects.select_related("assignee").annotate(keys_count=Subquery(counts))
+    task = tasks.filter(pk=task_id).first()
     if task is None:
         raise ModeratorTaskNotFound()
     task.request = request_get_detail_for_moderation(request_id=task.request_id)
-    task.keys_count = len(task.request.keys.all())
     return task

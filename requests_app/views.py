@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attachments.uploadhandlers import HashingUploadHandler
-from b2bplatform.api.pagination import LimitOffsetPagination
+from b2bplatform.api.pagination import LimitOffsetPagination, page_parameters
 from b2bplatform.api.permissions import IsModerator
 
 from . import selectors, services
@@ -61,8 +61,7 @@ class RequestViewSet(viewsets.ViewSet):
         operation_id="list_user_requests_user_requests_get",
         tags=TAGS,
         parameters=[
-            OpenApiParameter("limit", int, required=False, default=50, description="1..200"),
-            OpenApiParameter("offset", int, required=False, default=0, description="≥ 0"),
+            *page_parameters(),
             OpenApiParameter("status", str, enum=RequestStatus.values, required=False),
         ],
         responses={200: RequestListResponseDTOSerializer},
@@ -192,8 +191,7 @@ class ModeratorTaskViewSet(viewsets.ViewSet):
         tags=MODERATOR_TAGS,
         parameters=[
             OpenApiParameter("status", str, enum=ModeratorTaskStatus.values, required=False),
-            OpenApiParameter("limit", int, required=False, default=50, description="1..200"),
-            OpenApiParameter("offset", int, required=False, default=0, description="≥ 0"),
+            *page_parameters(),
         ],
         responses={200: ModeratorTaskListResponseDTOSerializer},
     )

@@ -1,5 +1,7 @@
 """Reads of the supplier directory: buyer search (best match first) and the moderators' card list."""
 
+from typing import Any
+
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
@@ -68,7 +70,7 @@ def supplier_list(*, q: str | None = None, type: str | None = None) -> QuerySet[
     if q and q.strip():
         q = q.strip()
         digits, root = _digits(q), _root_or_none(q)
-        match = Q(name__icontains=q) | Q(email__icontains=q)
+        match: Any = Q(name__icontains=q) | Q(email__icontains=q)  # Q, or Q | Exists below
         if digits:
             match |= Q(inn__startswith=digits)
         if root:

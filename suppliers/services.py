@@ -75,12 +75,10 @@ def _clean_emails(main: str, extra: Iterable[str]) -> list[str]:
 
 
 def _check_urls_free(cleaned: list[tuple[str, str]], *, supplier_id: int | None) -> None:
-    taken = (
-        SupplierSite.objects.filter(url__in=[url for url, _ in cleaned])
-        .exclude(supplier_id=supplier_id)
-        .select_related("supplier")
-        .first()
-    )
+    sites = SupplierSite.objects.filter(url__in=[url for url, _ in cleaned])
+    if supplier_id is not None:
+        sites = sites.exclude(supplier_id=supplier_id)
+    taken = sites.select_related("supplier").first()
     if taken is not None:
         raise DuplicateUrl(url=taken.url, existingsupplier=_summary(taken.supplier))
 

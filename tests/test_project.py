@@ -126,3 +126,20 @@ def test_every_environment_variable_is_documented() -> None:
     assert len(names) > 20  # the pattern finds the settings' variables
     assert sorted(n for n in names if f"`{n}`" not in readme) == []
     assert sorted(n for n in names if f"{n}=" not in example) == []
+
+
+def test_services_and_selectors_typecheck() -> None:
+    """STYLE.md §10: mypy with django-stubs over the services and selectors (`make typecheck`)."""
+    files = sorted(
+        str(path.relative_to(ROOT))
+        for pattern in ("*/services.py", "*/selectors.py", "*/decisions.py", "*/moderation.py")
+        for path in ROOT.glob(pattern)
+        if ".venv" not in path.parts
+    )
+    assert len(files) >= 12
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", *files], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -82,3 +82,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 "schema": {"type": "integer", "minimum": 0, "default": 0},
             },
         ]
+
+
+def page_parameters(*, default_limit: int = 50, max_limit: int = 200) -> list[Any]:
+    """The documented ``limit`` / ``offset`` query parameters, with the bounds the paginator enforces."""
+    from drf_spectacular.utils import OpenApiParameter
+
+    limit = {"type": "integer", "minimum": 1, "maximum": max_limit, "default": default_limit}
+    return [
+        OpenApiParameter("limit", limit, required=False, description=f"1..{max_limit}"),
+        OpenApiParameter("offset", {"type": "integer", "minimum": 0, "default": 0}, required=False, description="≥ 0"),
+    ]

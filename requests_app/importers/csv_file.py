@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import BinaryIO
 
 from requests_app.importers.decoding import decode_bytes
@@ -15,7 +15,7 @@ _SAMPLE_LINES = 20
 _DECIMAL_COMMA = re.compile(r"\d,\d")
 
 
-def read_csv_rows(stream: BinaryIO) -> Iterator[Row]:
+def read_csv_rows(stream: BinaryIO) -> Generator[Row]:
     """Yield (record number, cells); the record number is the row Excel shows when it opens the file."""
     text = decode_bytes(stream.read())
     delimiter = sniff_delimiter(text)
@@ -45,12 +45,12 @@ def sniff_delimiter(text: str) -> str | None:
             return delimiter
     sample = "\n".join(lines)
     try:
-        delimiter: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        delimiter = "," if _in_most(",", lines) else None
-    if delimiter == "," and "," not in _DECIMAL_COMMA.sub("", sample):
+        sniffed = "," if _in_most(",", lines) else None
+    if sniffed == "," and "," not in _DECIMAL_COMMA.sub("", sample):
         return None  # every comma sits between digits: `Лист 2,5 мм` is one column, not two
-    return delimiter
+    return sniffed
 
 
 def _in_most(delimiter: str, lines: list[str]) -> bool:

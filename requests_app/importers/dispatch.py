@@ -1,10 +1,12 @@
 """Choose the reader by the file name's extension, check the bytes agree, and turn rows into keys."""
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing, contextmanager
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import BinaryIO, cast
+
+from django.core.files import File
 
 from requests_app.importers.csv_file import read_csv_rows
 from requests_app.importers.docx_file import read_docx_rows
@@ -15,8 +17,8 @@ from requests_app.importers.text import read_text_rows
 from requests_app.importers.types import ImportResult, Row
 from requests_app.importers.xlsx import read_xlsx_rows
 
-Source = str | os.PathLike[str] | BinaryIO
-Reader = Callable[[BinaryIO], Iterator[Row]]
+Source = str | os.PathLike[str] | BinaryIO | File  # a path, or a binary file object such as an UploadedFile
+Reader = Callable[[BinaryIO], Generator[Row]]
 
 READERS: dict[str, Reader] = {
     ".xlsx": read_xlsx_rows,
@@ -57,7 +59,7 @@ def _binary(source: Source) -> Iterator[BinaryIO]:
     else:
         if source.seekable():
             source.seek(0)
-        yield source
+        yield cast(BinaryIO, source)
 
 
 def _check_head(stream: BinaryIO, extension: str) -> None:

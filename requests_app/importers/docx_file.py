@@ -1,6 +1,6 @@
 """Word documents: keys are usually in a table; a document without tables is read line by line."""
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import BinaryIO
 
 import docx
@@ -10,7 +10,7 @@ from requests_app.importers.text import split_lines
 from requests_app.importers.types import Row
 
 
-def read_docx_rows(stream: BinaryIO) -> Iterator[Row]:
+def read_docx_rows(stream: BinaryIO) -> Generator[Row]:
     """Yield (row number, cells): the rows of all tables numbered on, or the paragraphs' lines.
 
     Text outside tables is ignored when tables exist: it is the letter around the list, not keys.

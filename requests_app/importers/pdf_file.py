@@ -4,7 +4,7 @@ Only `MAX_PDF_PAGES` pages are read: a request list is short, and text extractio
 any upload, so a 500-page catalogue uploaded by mistake must not cost 500 pages of work.
 """
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import BinaryIO
 
 from pypdf import PdfReader
@@ -16,7 +16,7 @@ from requests_app.importers.types import Row
 MAX_PDF_PAGES = 3
 
 
-def read_pdf_rows(stream: BinaryIO) -> Iterator[Row]:
+def read_pdf_rows(stream: BinaryIO) -> Generator[Row]:
     """Yield (line number in the extracted text, cells). A scan without a text layer is refused."""
     text = _extract_text(stream)
     if not text.strip():

@@ -3,7 +3,7 @@
 The same line splitting serves .txt files, .docx paragraphs and the text layer of PDFs.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import BinaryIO
 
 from requests_app.importers.decoding import decode_bytes
@@ -13,12 +13,12 @@ _DELIMITERS = "|\t;"
 _SAMPLE_LINES = 20
 
 
-def read_text_rows(stream: BinaryIO) -> Iterator[Row]:
+def read_text_rows(stream: BinaryIO) -> Generator[Row]:
     """Yield (line number, cells) for a .txt upload."""
     return split_lines(decode_bytes(stream.read()).splitlines())
 
 
-def split_lines(lines: Iterable[str]) -> Iterator[Row]:
+def split_lines(lines: Iterable[str]) -> Generator[Row]:
     """Yield (line number, cells), splitting every line on the one delimiter most sampled lines use.
 
     One delimiter for the whole file, not per line: a plain key like `Болт; оцинкованный` must not turn

@@ -1,6 +1,6 @@
 """Excel 2007+ workbooks: the first sheet, values as last calculated by Excel (not formulas)."""
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import BinaryIO
 
 from openpyxl import load_workbook
@@ -9,7 +9,7 @@ from requests_app.importers.errors import UnsupportedFileType
 from requests_app.importers.types import Row
 
 
-def read_xlsx_rows(stream: BinaryIO) -> Iterator[Row]:
+def read_xlsx_rows(stream: BinaryIO) -> Generator[Row]:
     """Yield (Excel row number, values). Read-only mode streams the sheet, so a huge file costs only the
     rows actually read: the caller stops after the key limit."""
     try:
