@@ -121,3 +121,23 @@ def test_streak_list_opens(staff_client, verify):
     response = staff_client.get(STREAKS)
     assert response.status_code == 200
     assert "locked@buyer.example" in response.content.decode()
+
+
+def test_createsuperuser_works_with_an_email(monkeypatch) -> None:
+    from django.contrib.auth import authenticate
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-pass-phrase")
+    call_command("createsuperuser", "--noinput", "--email", "Root@Platform.Example", verbosity=0)
+
+    user = User.objects.get()
+    assert (user.email, user.is_superuser, user.is_staff, user.is_moderator) == (
+        "root@platform.example",
+        True,
+        True,
+        True,
+    )
+    assert authenticate(email="root@platform.example", password="a-long-admin-pass-phrase") == user
+    client = Client()
+    assert client.login(email=user.email, password="a-long-admin-pass-phrase")
+    assert client.get("/admin/").status_code == 200
