@@ -6,6 +6,7 @@ to Redis DB 10 with eager mode off and start worker processes that share the pyt
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +28,8 @@ from suppliers.tests.factories import SupplierFactory
 from .processes import RedisServer, Worker
 from .smtp import SmtpSink
 
-SHARED_BROKER = "redis://127.0.0.1:6379/10"  # this app's Redis DB on the shared server
+# This app's Redis DB on the shared server; flushed around each delivery test, so never point it at real data.
+SHARED_BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
 
 
 def wait_until(predicate: Callable[[], Any], *, timeout: float = 45.0, interval: float = 0.1, what: str = "") -> Any:
