@@ -6,12 +6,14 @@ identical uploads share one stored copy. Each upload still gets its own ``Attach
 """
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from b2bplatform.api.errors import ValidationFailed
@@ -51,12 +53,32 @@ def _validate_size(uploaded_file: File) -> int:
     return size
 
 
-def _store_content(*, key: str, uploaded_file: File, size: int) -> None:
-    """Write the content under ``key`` unless an intact copy is already there.
+@contextmanager
+def _content_lock(sha256: str) -> Iterator[None]:
+    """Serialise the writers of one content hash (a PostgreSQL advisory lock, held until commit).
 
-    Two uploads of the same bytes may race; the storage then saves the loser under another free
-    name, which we remove again — both rows point at ``key`` and its bytes are the same by construction.
+    Without it, one upload could see another's half-written file, take it for a crashed leftover and delete
+    it while it is being written. The embedded SQLite default runs one web process and goes without.
     """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(sha256[:15], 16)])  # 60 bits: a signed bigint
+        yield
+
+
+def _store_content(*, key: str, sha256: str, uploaded_file: File, size: int) -> None:
+    """Write the content under ``key`` unless an intact copy is already there (one writer per hash at a time).
+
+    Should the storage still find the name taken, it saves under another free name, which we remove
+    again — every row points at ``key`` and its bytes are the same by construction.
+    """
+    with _content_lock(sha256):
+        _write_unless_intact(key=key, uploaded_file=uploaded_file, size=size)
+
+
+def _write_unless_intact(*, key: str, uploaded_file: File, size: int) -> None:
     if default_storage.exists(key):
         if default_storage.size(key) == size:
             return
@@ -79,7 +101,7 @@ def attachment_create(*, owner: Any, uploaded_file: File, title: str | None = No
     content_type = detect_content_type(uploaded_file, filename)
     sha256 = _file_sha256(uploaded_file)
     key = storage_key_for(sha256)
-    _store_content(key=key, uploaded_file=uploaded_file, size=size)
+    _store_content(key=key, sha256=sha256, uploaded_file=uploaded_file, size=size)
     uploaded_file.seek(0)
     with transaction.atomic():
         return Attachment.objects.create(

@@ -221,3 +221,42 @@ def test_delete_of_an_unknown_id_is_not_found(alice) -> None:
 def test_factory_can_create_a_deleted_attachment(alice) -> None:
     attachment = AttachmentFactory(owner=alice, is_deleted=True)
     assert attachment.is_deleted and attachment.deleted_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_one_content_hash_wait_for_each_other(make_user, attachment_storage: Path) -> None:
+    """The race above, made certain: while one writer holds the hash's lock, another upload of it waits."""
+    from attachments.services import _content_lock
+
+    owner = make_user("waiter@race.example")
+    content = samples.pdf_bytes("locked")
+    held, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def holder() -> None:
+        try:
+            with _content_lock(hashlib.sha256(content).hexdigest()):
+                held.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def uploader() -> None:
+        try:
+            attachment_create(owner=owner, uploaded_file=SimpleUploadedFile("same.pdf", content))
+            done.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=uploader)]
+    threads[0].start()
+    assert held.wait(timeout=10)
+    threads[1].start()
+
+    waited = not done.wait(timeout=0.5)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert waited
+    assert done.is_set()
+    assert Attachment.objects.get(owner=owner).storage_key == storage_key_for(hashlib.sha256(content).hexdigest())
