@@ -151,7 +151,7 @@ def other_scripts(base_env: dict[str, str]) -> list[tuple[str, str]]:
         )
         lines = [line for line in result.stdout.strip().splitlines() if line.strip()] or ["(no output)"]
         if result.returncode == 0:
-            rows.append((name, " | ".join(lines[-3:])))
+            rows.append((name, "; ".join(lines[-2:])))
         else:
             errors = [
                 line for line in result.stderr.splitlines() if "Warning" not in line and "mw_instance" not in line
@@ -224,16 +224,43 @@ def main() -> int:
     script_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     script_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
     others = [] if SKIP_OTHERS else other_scripts(script_env)
-    print()
-    print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'queries':>9}")
-    for (name, fig), q in zip(results.items(), ("list", "detail", "create"), strict=True):
-        print(f"{name:<22}{fig['rps']:>10.1f}{fig['p50']:>10.2f}{fig['p99']:>10.2f}{fig['errors']:>8}{queries[q]:>9}")
+    rows = [
+        (
+            name,
+            f"{fig['rps']:.1f} req/s, p50 {fig['p50']:.2f} ms, p99 {fig['p99']:.2f} ms, "
+            f"{fig['errors']:.0f} errors, {queries[q]} queries",
+            TARGETS[q],
+        )
+        for (name, fig), q in zip(results.items(), ("list", "detail", "create"), strict=True)
+    ]
+    rows.append(("gunicorn RSS (2 workers)", f"{idle_rss:.1f} MB idle, {loaded_rss:.1f} MB after load", "—"))
+    rows += [(name, line, TARGETS.get(name, "—")) for name, line in others]
+    print_table(rows)
     print(f"gunicorn 2 workers ({WORKER_CLASS}, {THREADS} threads), wrk {CONNECTIONS} connections, {DURATION} each")
-    print(f"gunicorn workers RSS: {idle_rss:.1f} MB idle, {loaded_rss:.1f} MB after load (2 workers)")
     print(f"Celery worker log: {worker_log}")
-    for name, line in others:
-        print(f"{name}: {line}")
     return 0
+
+
+TARGETS = {
+    "list": "≤ 4 queries; throughput ≥ the FastAPI service's",
+    "detail": "≤ 6 queries (500 keys); throughput ≥ FastAPI's",
+    "create": "throughput ≥ the FastAPI service's",
+    "import_xlsx.py": "2,000 rows < 3 s",
+    "upload_memory.py": "100 MB upload: RSS growth < 20 MB",
+    "send_fanout.py": "answer < 1 s, all delivered < 30 s",
+}
+
+
+def print_table(rows: list[tuple[str, str, str]]) -> None:
+    """One table of every figure: what was measured, what it measured, the PRODUCT.md §4 target."""
+    header = ("measure", "figure", "target")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    line = "|".join("-" * (width + 2) for width in widths)
+    print()
+    print("| " + " | ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True)) + " |")
+    print("|" + line + "|")
+    for row in rows:
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |")
 
 
 if __name__ == "__main__":

@@ -71,10 +71,12 @@ def key_link_suppliers(*, key_id: int, supplier_ids: Sequence[int], moderator: A
     from suppliers.models import Supplier
 
     with transaction.atomic():
-        key = RequestKey.objects.select_related("request").filter(pk=key_id).first()
+        key = RequestKey.objects.filter(pk=key_id).first()
         if key is None:
             raise KeyNotFound()
-        if key.request.status not in LINKABLE_STATUSES:
+        # The request row is locked: its status cannot change under us, and links to it are counted one at a time.
+        status = Request.objects.select_for_update().filter(pk=key.request_id).values_list("status", flat=True).first()
+        if status not in LINKABLE_STATUSES:
             raise RequestNotLinkable()
         wanted = set(supplier_ids)
         known = set(Supplier.objects.filter(pk__in=wanted).values_list("pk", flat=True))
