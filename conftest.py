@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -61,6 +62,14 @@ def bob_client(bob) -> APIClient:
 @pytest.fixture
 def moderator_client(moderator) -> APIClient:
     return _client_for(moderator)
+
+
+@pytest.fixture
+def console(moderator) -> Client:
+    """A browser session of the moderator in the Django admin (the moderators' console)."""
+    client = Client()
+    client.force_login(moderator)
+    return client
 
 
 @pytest.fixture

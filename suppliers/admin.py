@@ -18,18 +18,24 @@ from .models import MAX_EXTRA_EMAILS, DomainDecision, DomainUrl, Supplier, Suppl
 from .services import supplier_request_checko_refresh, supplier_sync_domains
 
 
-class SupplierSiteForm(forms.ModelForm):
-    class Meta:
-        model = SupplierSite
-        fields = ("url",)
+class RootedUrlForm(forms.ModelForm):
+    """A URL field stored normalised, with its root domain written to ``root_field`` of the instance."""
+
+    root_field = "root_domain"
 
     def clean_url(self) -> str:
         try:
             url = normalize_url(self.cleaned_data["url"])
         except InvalidDomain as exc:
             raise forms.ValidationError(str(exc)) from None
-        self.instance.root_domain = root_domain(url)
+        setattr(self.instance, self.root_field, root_domain(url))
         return url
+
+
+class SupplierSiteForm(RootedUrlForm):
+    class Meta:
+        model = SupplierSite
+        fields = ("url",)
 
 
 class SupplierSiteInline(admin.TabularInline):
@@ -190,18 +196,12 @@ class DomainDecisionAdmin(admin.ModelAdmin):
         return False  # a verdict is overwritten by a new one, never lost
 
 
-class DomainUrlForm(forms.ModelForm):
+class DomainUrlForm(RootedUrlForm):
+    root_field = "domain"
+
     class Meta:
         model = DomainUrl
         fields = ("url",)
-
-    def clean_url(self) -> str:
-        try:
-            url = normalize_url(self.cleaned_data["url"])
-            self.instance.domain = root_domain(url)
-        except InvalidDomain as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return url
 
 
 @admin.register(DomainUrl)

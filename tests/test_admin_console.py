@@ -26,13 +26,6 @@ IDS = [model._meta.label for model in MODELS]
 
 
 @pytest.fixture
-def console(moderator: User) -> Client:
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def seeded(alice: User, moderator: User) -> None:
     """At least one row of every model the moderators work with."""
     world = build_world(owner=alice, moderator=moderator)

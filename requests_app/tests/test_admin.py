@@ -79,15 +79,6 @@ def test_task_list_and_page_load(admin_client) -> None:
     assert page.status_code == 200
 
 
-@pytest.fixture
-def console(moderator):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
 def _act(console, action: str, tasks) -> list[str]:
     response = console.post(
         f"{ADMIN}/moderatortask/", {"action": action, "_selected_action": [t.pk for t in tasks]}, follow=True

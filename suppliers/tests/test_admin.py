@@ -112,15 +112,6 @@ def test_change_page_renders(admin_client) -> None:
 DECISIONS = "/admin/suppliers/domaindecision/"
 
 
-@pytest.fixture
-def console(moderator):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
 def test_supplier_decision_in_the_admin_creates_the_card_through_the_service(console, moderator) -> None:
     from suppliers.models import DomainDecision
 
