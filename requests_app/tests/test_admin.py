@@ -182,3 +182,17 @@ def test_keys_of_a_draft_cannot_get_links(console) -> None:
     formset = page.context["inline_admin_formsets"][0].formset
     assert formset.max_num == 0 or not page.context["inline_admin_formsets"][0].has_add_permission
     assert not KeySupplierLink.objects.exists()
+
+
+def test_request_page_queries_do_not_grow_with_keys_and_links(console, django_assert_max_num_queries) -> None:
+    request = make_request_with_keys(100, status=RequestStatus.CONFIRMED)
+    suppliers = SupplierFactory.create_batch(3)
+    KeySupplierLink.objects.bulk_create(
+        KeySupplierLink(key=key, supplier=supplier) for key in request.keys.all() for supplier in suppliers[:2]
+    )
+
+    with django_assert_max_num_queries(20):
+        response = console.get(f"{ADMIN}/request/{request.pk}/change/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count(f"{suppliers[0].name}, {suppliers[1].name}") == 100
