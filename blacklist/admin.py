@@ -26,8 +26,28 @@ class DomainBlacklistEntryForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from None
 
 
+class DomainBlacklistUrlFormSet(forms.BaseInlineFormSet):
+    """Example URLs must lie under the entry's root domain, as the API requires."""
+
+    def clean(self) -> None:
+        super().clean()
+        root = self.instance.domain
+        for form in self.forms:
+            url = (form.cleaned_data or {}).get("url")
+            if not url or form in self.deleted_forms:
+                continue
+            try:
+                under = root_domain(url) == root
+            except InvalidDomain as exc:
+                form.add_error("url", str(exc))
+                continue
+            if not under:
+                form.add_error("url", f"The URL is not under {root}.")
+
+
 class DomainBlacklistUrlInline(admin.TabularInline):
     model = DomainBlacklistUrl
+    formset = DomainBlacklistUrlFormSet
     fields = ("url", "comment", "created_at")
     readonly_fields = ("created_at",)
     extra = 1

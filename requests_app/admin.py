@@ -8,6 +8,7 @@ list filtered to the request for the rest. Task actions ("take", "done", "reopen
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -15,8 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from b2bplatform.api.errors import DomainError
-
+from .errors import RequestNotLinkable
 from .models import KeySupplierLink, ModeratorTask, Request, RequestKey
 from .moderation import (
     LINKABLE_STATUSES,
@@ -111,17 +111,37 @@ class RequestAdmin(admin.ModelAdmin):
         return False
 
 
+class KeySupplierLinkFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """Refuse any change to the links of a key whose request is not linkable, before anything is written."""
+        super().clean()
+        changed = any(form.has_changed() for form in self.forms) or bool(self.deleted_forms)
+        if changed and self.instance.request.status not in LINKABLE_STATUSES:
+            raise forms.ValidationError(RequestNotLinkable.default_detail)
+
+
 class KeySupplierLinkInline(admin.TabularInline):
+    """Links of one key; read-only unless the request is confirmed or processing."""
+
     model = KeySupplierLink
+    formset = KeySupplierLinkFormSet
     fields = ("supplier", "created_by", "created_at")
     readonly_fields = ("created_by", "created_at")
     raw_id_fields = ("supplier",)
     extra = 0
 
+    @staticmethod
+    def _linkable(obj: RequestKey | None) -> bool:
+        return obj is None or obj.request.status in LINKABLE_STATUSES
+
     def has_add_permission(self, request: HttpRequest, obj: RequestKey | None = None) -> bool:
-        """Suppliers are linked to keys of confirmed / processing requests only."""
-        linkable = obj is None or obj.request.status in LINKABLE_STATUSES
-        return linkable and super().has_add_permission(request, obj)
+        return self._linkable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: RequestKey | None = None) -> bool:
+        return self._linkable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: RequestKey | None = None) -> bool:
+        return self._linkable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(RequestKey)
@@ -150,21 +170,21 @@ class RequestKeyAdmin(admin.ModelAdmin):
         formset.save(commit=False)  # writes nothing; fills new/changed/deleted_objects for the change log
         deleted = set(map(id, formset.deleted_forms))
         wanted: list[int] = []
+        unlink: list[int] = []
         for row in formset.forms:
             if not row.has_changed() and id(row) not in deleted:
                 continue
             old = row.initial.get("supplier") if row.instance.pk else None  # the instance already holds the new one
             if old is not None:  # removed, or switched to another supplier
-                key_unlink_supplier(key_id=key.pk, supplier_id=old)
+                unlink.append(old)
             if id(row) not in deleted and row.cleaned_data.get("supplier"):
                 wanted.append(row.cleaned_data["supplier"].pk)
-        if not wanted:
-            return
-        try:
-            added = key_link_suppliers(key_id=key.pk, supplier_ids=wanted, moderator=request.user)
-        except DomainError as exc:
-            self.message_user(request, exc.detail, messages.ERROR)
-        else:
+        # Link first: should the service refuse (the request changed state meanwhile), no link has been removed.
+        added = key_link_suppliers(key_id=key.pk, supplier_ids=wanted, moderator=request.user) if wanted else 0
+        for supplier_id in unlink:
+            if supplier_id not in wanted:
+                key_unlink_supplier(key_id=key.pk, supplier_id=supplier_id)
+        if added:
             self.message_user(request, f"{added} supplier(s) linked to key #{key.pos}.", messages.SUCCESS)
 
 

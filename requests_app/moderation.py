@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from b2bplatform.api.errors import ValidationFailed
 
-from .errors import KeyNotFound, ModeratorTaskNotFound, RequestNotLinkable
+from .errors import KeyNotFound, RequestNotLinkable
 from .models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus
 
 LINKABLE_STATUSES = (RequestStatus.CONFIRMED, RequestStatus.PROCESSING)
@@ -57,13 +57,6 @@ def tasks_finish(*, task_ids: Sequence[int], moderator: Any) -> int:
 def tasks_reopen(*, task_ids: Sequence[int], moderator: Any) -> int:
     """In progress or done → pending again (the assignee is kept for the record)."""
     return _move(ModeratorTask.objects.filter(pk__in=task_ids), to=ModeratorTaskStatus.PENDING, moderator=moderator)
-
-
-def task_get(*, task_id: int) -> ModeratorTask:
-    task = ModeratorTask.objects.select_related("request", "assignee").filter(pk=task_id).first()
-    if task is None:
-        raise ModeratorTaskNotFound()
-    return task
 
 
 def key_link_suppliers(*, key_id: int, supplier_ids: Sequence[int], moderator: Any) -> int:

@@ -143,3 +143,19 @@ def test_services_and_selectors_typecheck() -> None:
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_request_bodies_are_json_except_the_two_uploads() -> None:
+    import yaml
+
+    contract = yaml.safe_load((ROOT / "api-contracts.yaml").read_text())
+    media = {
+        operation["operationId"]: sorted(operation["requestBody"]["content"])
+        for path in contract["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "requestBody" in operation
+    }
+
+    uploads = {name for name, types in media.items() if types == ["multipart/form-data"]}
+    assert uploads == {"upload_and_create_user_upload_and_create_post", "upload_attachment_user_attachments_post"}
+    assert {name: types for name, types in media.items() if name not in uploads and types != ["application/json"]} == {}

@@ -196,3 +196,23 @@ def test_request_page_queries_do_not_grow_with_keys_and_links(console, django_as
 
     assert response.status_code == 200
     assert response.content.decode().count(f"{suppliers[0].name}, {suppliers[1].name}") == 100
+
+
+@pytest.mark.parametrize("status", [RequestStatus.DONE, RequestStatus.DRAFT])
+def test_links_of_a_request_that_is_not_linkable_cannot_be_switched_or_removed(console, status) -> None:
+    request_key = make_request_with_keys(1, status=RequestStatus.CONFIRMED).keys.get()
+    old, new = SupplierFactory(), SupplierFactory()
+    link = KeySupplierLink.objects.create(key=request_key, supplier=old)
+    request_key.request.status = status
+    request_key.request.save(update_fields=["status"])
+    url = f"{ADMIN}/requestkey/{request_key.pk}/change/"
+
+    page = console.get(url)
+    console.post(url, _links_form([{"id": link.pk, "key": request_key.pk, "supplier": new.pk}], initial=1))
+    console.post(
+        url, _links_form([{"id": link.pk, "key": request_key.pk, "supplier": old.pk, "DELETE": "on"}], initial=1)
+    )
+
+    inline = page.context["inline_admin_formsets"][0]
+    assert (inline.has_add_permission, inline.has_change_permission, inline.has_delete_permission) == (False,) * 3
+    assert [link.supplier for link in KeySupplierLink.objects.filter(key=request_key)] == [old]

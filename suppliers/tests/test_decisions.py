@@ -429,3 +429,11 @@ def test_get_query_count_does_not_grow_with_urls(moderator_client, django_assert
     with django_assert_max_num_queries(6):
         response = moderator_client.get(_url(ROOT))
     assert len(response.json()["urls"]) == count and len(response.json()["card"]["urls"]) == count
+
+
+def test_a_form_body_is_415(moderator_client) -> None:
+    response = moderator_client.post(_url(ROOT), {"status": "pending"})  # multipart, as a browser form would
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert not DomainDecision.objects.exists()
