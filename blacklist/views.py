@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,7 +31,6 @@ class UserBlacklistInnViewSet(viewsets.GenericViewSet):
     """The caller's own INN blacklist."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
     pagination_class = BlacklistPagination
     serializer_class = UserBlacklistInnItemDTOSerializer
     lookup_url_kwarg = "inn"
@@ -77,7 +75,6 @@ class ModeratorBlacklistDomainViewSet(viewsets.GenericViewSet):
     """The global blacklist of root domains (moderators only)."""
 
     permission_classes = [IsAuthenticated, IsModerator]
-    parser_classes = [JSONParser]
     pagination_class = BlacklistPagination
     serializer_class = ModeratorBlacklistDomainDTOSerializer
     lookup_url_kwarg = "domain"

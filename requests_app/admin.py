@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -26,6 +26,7 @@ from .moderation import (
     tasks_reopen,
     tasks_take,
 )
+from .selectors import tasks_with_keys_count
 
 KEYS_SHOWN_INLINE = 100
 
@@ -203,7 +204,7 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ModeratorTask]:
-        return super().get_queryset(request).annotate(keys_count=Count("request__keys"))
+        return tasks_with_keys_count(super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # opened by submitting a request
@@ -224,7 +225,12 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
     def keys(self, obj: ModeratorTask) -> int:
         return obj.keys_count
 
-    def _report(self, request: HttpRequest, moved: int, selected: int, verb: str, allowed: str) -> None:
+    def _move(
+        self, request: HttpRequest, queryset: QuerySet[ModeratorTask], service: Any, verb: str, allowed: str
+    ) -> None:
+        """Run one transition service on the selection and say how many tasks moved and how many stayed."""
+        ids = list(queryset.values_list("pk", flat=True))
+        moved, selected = service(task_ids=ids, moderator=request.user), len(ids)
         self.message_user(request, f"{moved} task(s) {verb}.", messages.SUCCESS if moved else messages.WARNING)
         if moved < selected:
             self.message_user(
@@ -235,17 +241,12 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
         description="Take the selected tasks (pending → in progress, assigned to me)", permissions=("change",)
     )
     def take(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        self._report(request, tasks_take(task_ids=ids, moderator=request.user), len(ids), "taken", "pending")
+        self._move(request, queryset, tasks_take, "taken", "pending")
 
     @admin.action(description="Mark the selected tasks done (in progress → done)", permissions=("change",))
     def finish(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        self._report(request, tasks_finish(task_ids=ids, moderator=request.user), len(ids), "done", "in progress")
+        self._move(request, queryset, tasks_finish, "done", "in progress")
 
     @admin.action(description="Reopen the selected tasks (back to pending)", permissions=("change",))
     def reopen(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        self._report(
-            request, tasks_reopen(task_ids=ids, moderator=request.user), len(ids), "reopened", "in progress or done"
-        )
+        self._move(request, queryset, tasks_reopen, "reopened", "in progress or done")

@@ -63,13 +63,18 @@ def request_matched_suppliers_count(*, request: Request) -> int:
     return KeySupplierLink.objects.filter(key__request=request).values("supplier_id").distinct().count()
 
 
+def tasks_with_keys_count(tasks: QuerySet[ModeratorTask]) -> QuerySet[ModeratorTask]:
+    """``keys_count`` of each task's request, as a subquery (no join that would multiply the task rows)."""
+    counts = Request.objects.filter(pk=OuterRef("request_id")).with_keys_count().values("keys_count")
+    return tasks.annotate(keys_count=Subquery(counts))
+
+
 def task_list(*, status: str | None = None) -> QuerySet[ModeratorTask]:
     """Moderator tasks oldest first (the queue order), each with its request's ``keys_count``: one query."""
     if status is not None and status not in ModeratorTaskStatus.values:
         allowed = ", ".join(ModeratorTaskStatus.values)
         raise ValidationFailed([(("query", "status"), f"Must be one of: {allowed}.", "enum")])
-    counts = Request.objects.filter(pk=OuterRef("request_id")).with_keys_count().values("keys_count")
-    tasks = ModeratorTask.objects.select_related("assignee").annotate(keys_count=Subquery(counts))
+    tasks = tasks_with_keys_count(ModeratorTask.objects.select_related("assignee"))
     if status is not None:
         tasks = tasks.filter(status=status)
     return tasks.order_by("created_at", "id")
@@ -77,9 +82,7 @@ def task_list(*, status: str | None = None) -> QuerySet[ModeratorTask]:
 
 def task_get_detail(*, task_id: int) -> ModeratorTask:
     """A task with its request prefetched for ``RequestDetailDTOSerializer`` and ``keys_count`` set."""
-    counts = Request.objects.filter(pk=OuterRef("request_id")).with_keys_count().values("keys_count")
-    tasks = ModeratorTask.objects.select_related("assignee").annotate(keys_count=Subquery(counts))
-    task = tasks.filter(pk=task_id).first()
+    task = tasks_with_keys_count(ModeratorTask.objects.select_related("assignee")).filter(pk=task_id).first()
     if task is None:
         raise ModeratorTaskNotFound()
     task.request = request_get_detail_for_moderation(request_id=task.request_id)

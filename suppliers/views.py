@@ -4,7 +4,6 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,7 +65,6 @@ class ModeratorSupplierViewSet(viewsets.GenericViewSet):
     """Supplier cards for moderators: list, create, read, update."""
 
     permission_classes = [IsAuthenticated, IsModerator]
-    parser_classes = [JSONParser]
     pagination_class = LimitOffsetPagination
     serializer_class = SupplierCardDTOSerializer
     lookup_url_kwarg = "supplierId"
@@ -139,7 +137,6 @@ class DomainDecisionView(APIView):
     """A moderator's verdict on a root domain: supplier, reseller, blacklist or pending."""
 
     permission_classes = [IsAuthenticated, IsModerator]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="get_domain_decision_moderator_domains__domain__decision_get",

@@ -84,12 +84,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         ]
 
 
-def page_parameters(*, default_limit: int = 50, max_limit: int = 200) -> list[Any]:
-    """The documented ``limit`` / ``offset`` query parameters, with the bounds the paginator enforces."""
+def page_parameters(paginator: type[LimitOffsetPagination] = LimitOffsetPagination) -> list[Any]:
+    """``limit`` / ``offset`` for views that paginate by hand: the paginator's own schema, as OpenApiParameters."""
     from drf_spectacular.utils import OpenApiParameter
 
-    limit = {"type": "integer", "minimum": 1, "maximum": max_limit, "default": default_limit}
+    descriptions = {paginator.limit_query_param: f"{paginator.min_limit}..{paginator.max_limit}"}
     return [
-        OpenApiParameter("limit", limit, required=False, description=f"1..{max_limit}"),
-        OpenApiParameter("offset", {"type": "integer", "minimum": 0, "default": 0}, required=False, description="≥ 0"),
+        OpenApiParameter(
+            spec["name"], spec["schema"], required=False, description=descriptions.get(spec["name"], "≥ 0")
+        )
+        for spec in paginator().get_schema_operation_parameters(view=None)
     ]
