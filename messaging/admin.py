@@ -1,5 +1,8 @@
 """Moderators' view of the outbox: every message with its delivery state, and a re-queue action.
 
+The detail shows the full ``last_error`` (exception class, the relay's reply, file paths) next to what the
+buyer is shown instead: a fixed reason and the SMTP code (``Message.public_last_error``).
+
 Rows are read-only here: the delivery state belongs to the workers; the only write is the action, which
 calls the same service as everything else (``services.messages_requeue_failed``).
 """
@@ -39,9 +42,13 @@ def _is_moderator(request: HttpRequest) -> bool:
 
 @admin.register(Message)
 class MessageAdmin(ModeratorReadOnlyAdmin):
-    list_display = ("id", "request", "supplier", "to_email", "direction", "status", "attempts", "created_at", "sent_at")
+    list_display = (
+        "id", "request", "supplier", "to_email", "direction", "status", "attempts", "last_error_reason", "created_at",
+        "sent_at",
+    )  # fmt: skip
     list_filter = (
         "status",
+        "last_error_reason",
         "direction",
         ("supplier", admin.RelatedOnlyFieldListFilter),
         ("request", admin.RelatedOnlyFieldListFilter),
@@ -54,9 +61,13 @@ class MessageAdmin(ModeratorReadOnlyAdmin):
     actions = ("requeue_failed",)
     readonly_fields = (
         "request", "supplier", "mailing", "direction", "to_email", "subject", "body", "status", "attempts",
-        "last_error", "message_id", "in_reply_to", "attachments", "is_deleted", "claimed_at", "next_attempt_at",
-        "sent_at", "created_at", "updated_at",
+        "last_error", "last_error_reason", "last_error_smtp_code", "buyer_sees", "message_id", "in_reply_to",
+        "attachments", "is_deleted", "claimed_at", "next_attempt_at", "sent_at", "created_at", "updated_at",
     )  # fmt: skip
+
+    @admin.display(description="Error shown to the buyer")
+    def buyer_sees(self, obj: Message) -> str:
+        return obj.public_last_error or "—"
 
     def has_requeue_permission(self, request: HttpRequest) -> bool:
         return _is_moderator(request) or bool(request.user.is_superuser)

@@ -3,26 +3,30 @@
 Every state change is a conditional ``UPDATE … WHERE status = <expected>`` whose row count says whether
 this worker won, so duplicate task messages (redelivery after a lost worker, the sweeper's re-publishing,
 a retry racing the sweeper) are harmless: only the worker that moved ``queued → sending`` sends.
-See docs/decisions/0004-outbox-delivery.md for why this is at-least-once with a millisecond window.
+See docs/decisions/0004-outbox-delivery.md for why this is at-least-once, and 0009-delivery-window.md for
+what may run between the relay's ``250`` and the ``sent`` UPDATE (nothing: not even QUIT).
 """
 
 import logging
 import random
-import smtplib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from .email import MailingParts, build_email, mailing_parts
-from .models import Direction, Message, MessageStatus
+from .failures import DeliveryError, classify_build_error, classify_send_error
+from .models import DeliveryErrorReason, Direction, Message, MessageStatus
 from .selectors import message_for_delivery
 
 logger = logging.getLogger(__name__)
@@ -30,10 +34,13 @@ logger = logging.getLogger(__name__)
 # A retry's Celery ETA and the row's ``next_attempt_at`` come from the same clock reading; the slack only
 # absorbs rounding. A duplicate task arriving earlier than that leaves the message to the retry.
 CLAIM_SLACK = timedelta(seconds=1)
-LAST_ERROR_MAX = 2000
 SWEEP_BATCH = 5000
 BATCH_TIME_BUDGET_SECONDS = 60.0
 WORKER_LOST_NO_ATTEMPTS_LEFT = "The worker was lost while sending and no attempts are left."
+# A failed ``sent`` UPDATE is retried after these pauses. The first retry is immediate: the likely cause is
+# a database connection dropped while the e-mail was streamed, and a reconnect fixes that at once.
+MARK_SENT_RETRY_PAUSES = (0.0, 0.5, 1.0)
+NO_ERROR = {"last_error": None, "last_error_reason": None, "last_error_smtp_code": None}
 _jitter = random.SystemRandom()
 
 
@@ -54,28 +61,6 @@ def retry_delay(attempt: int) -> float:
     return min(cap, delay * _jitter.uniform(0.8, 1.2))
 
 
-def classify_error(exc: BaseException) -> tuple[bool, str]:
-    """``(permanent, description)``: SMTP 5xx answers are permanent; 4xx, network and unknown errors are not."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        answers = list(exc.recipients.items())
-        text = "; ".join(f"{rcpt}: {code} {_text(reply)}" for rcpt, (code, reply) in answers)
-        return bool(answers) and all(code >= 500 for _, (code, _) in answers), text
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        # Our credentials, not the recipient: retrying lets an operator fix the relay configuration.
-        return False, f"{exc.smtp_code} {_text(exc.smtp_error)}"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500, f"{exc.smtp_code} {_text(exc.smtp_error)}"
-    if isinstance(exc, smtplib.SMTPException | OSError):
-        return False, f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, ValueError):  # a header Django refuses, an address that cannot be encoded
-        return True, f"{type(exc).__name__}: {exc}"
-    return False, f"{type(exc).__name__}: {exc}"
-
-
-def _text(reply: bytes | str) -> str:
-    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-
-
 def claim_message(*, message_id: int, now: datetime) -> bool:
     """``queued → sending`` if still queued and due; True only for the one caller that changed the row."""
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLAIM_SLACK)
@@ -88,28 +73,49 @@ def claim_message(*, message_id: int, now: datetime) -> bool:
 def deliver(
     *, message_id: int, backend: BaseEmailBackend | None = None, parts: dict[int, MailingParts] | None = None
 ) -> DeliveryOutcome:
-    """Claim, send with ``EMAIL_TIMEOUT``, then record ``sent`` — or the error and whether to retry.
+    """Claim, build, send with ``EMAIL_TIMEOUT``, then record ``sent`` — or the error and whether to retry.
 
-    ``backend`` is an SMTP connection shared by a batch (reopened after any error, since the session state
-    is unknown then); ``parts`` caches each mailing's keys and files for the batch.
+    ``backend`` is an SMTP session shared by a batch (reopened after any error, since the session state is
+    unknown then); without one, this call opens its own and closes it only after the outcome is recorded:
+    the relay's answer to QUIT must not stand between its ``250`` and our ``sent``. ``parts`` caches each
+    mailing's keys and files for the batch.
     """
     claimed_at = timezone.now()
     if not claim_message(message_id=message_id, now=claimed_at):
         return SKIPPED
+    session = backend if backend is not None else get_connection(timeout=settings.EMAIL_TIMEOUT)
+    try:
+        return _send_and_record(message_id=message_id, claimed_at=claimed_at, session=session, parts=parts)
+    finally:
+        if backend is None:
+            _drop_connection(session)  # QUIT, after the row says ``sent``; its errors cannot undo that
+
+
+def _send_and_record(
+    *, message_id: int, claimed_at: datetime, session: BaseEmailBackend, parts: dict[int, MailingParts] | None
+) -> DeliveryOutcome:
     try:
         message = message_for_delivery(message_id=message_id)
-        email = build_email(message=message, parts=_parts_for(message, parts), connection=backend)
-        if backend is not None:
-            backend.open()  # no-op while the batch's session is open; the send then leaves it open
+        email = build_email(message=message, parts=_parts_for(message, parts), connection=session)
+    except Exception as exc:
+        return _record_error(message_id=message_id, claimed_at=claimed_at, error=classify_build_error(exc))
+    sent = prepare_sent(message_id=message_id, claimed_at=claimed_at)
+    try:
+        session.open()  # connect before the send: inside, Django then neither opens nor closes the session
         email.send()
     except Exception as exc:
-        _drop_connection(backend)
-        permanent, text = classify_error(exc)
-        kind = "permanent" if permanent else "temporary"
-        logger.warning("messaging: message %s not delivered (%s error): %s", message_id, kind, text)
-        return record_failure(message_id=message_id, claimed_at=claimed_at, permanent=permanent, error=text)
-    mark_sent(message_id=message_id, claimed_at=claimed_at)
+        _drop_connection(session)
+        return _record_error(message_id=message_id, claimed_at=claimed_at, error=classify_send_error(exc))
+    # The relay has answered 250: from here to the UPDATE's commit a crash sends a second copy. Nothing else
+    # goes in between — no logging, no QUIT, no next message (docs/decisions/0009-delivery-window.md).
+    mark_sent(message_id=message_id, claimed_at=claimed_at, prepared=sent)
     return DeliveryOutcome(MessageStatus.SENT)
+
+
+def _record_error(*, message_id: int, claimed_at: datetime, error: DeliveryError) -> DeliveryOutcome:
+    kind = "permanent" if error.permanent else "temporary"
+    logger.warning("messaging: message %s not delivered (%s error): %s", message_id, kind, error.detail)
+    return record_failure(message_id=message_id, claimed_at=claimed_at, error=error)
 
 
 def _parts_for(message: Message, cache: dict[int, MailingParts] | None) -> MailingParts:
@@ -125,8 +131,8 @@ def _drop_connection(backend: BaseEmailBackend | None) -> None:
         return
     try:
         backend.close()
-    except Exception:  # the session is already broken; the next message opens a new one
-        logger.debug("messaging: closing a broken SMTP session failed", exc_info=True)
+    except Exception:  # a broken session, or a failed QUIT after ``sent``: the next message opens a new one
+        logger.debug("messaging: closing the SMTP session failed", exc_info=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,45 +161,69 @@ def deliver_batch(*, message_ids: list[int], time_budget: float = BATCH_TIME_BUD
     return BatchResult(outcomes, [])
 
 
-def mark_sent(*, message_id: int, claimed_at: datetime) -> None:
+@dataclass(frozen=True, slots=True)
+class SentUpdate:
+    """The ``sent`` UPDATE, compiled before the send so that the window holds only its execution: building
+    and compiling it through the ORM takes about as long as the round-trip itself. ``sent_at`` is the
+    database's ``Now()`` — the moment the UPDATE runs, not the moment it was compiled."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+
+def prepare_sent(*, message_id: int, claimed_at: datetime) -> SentUpdate:
+    """``queued`` is accepted too: if the sweeper reset the row meanwhile, marking it sent stops the re-send."""
+    ours = Q(status=MessageStatus.SENDING, claimed_at=claimed_at) | Q(status=MessageStatus.QUEUED)
+    # What ``QuerySet.update()`` does, stopped before execution.
+    query = cast(UpdateQuery, Message.objects.filter(ours, pk=message_id).query.chain(UpdateQuery))
+    query.add_update_values(
+        {"status": MessageStatus.SENT, "sent_at": Now(), "next_attempt_at": None, "updated_at": Now(), **NO_ERROR}
+    )
+    sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    return SentUpdate(sql, tuple(params))
+
+
+def mark_sent(*, message_id: int, claimed_at: datetime, prepared: SentUpdate | None = None) -> None:
     """Record the SMTP server's acceptance at once; a short-lived database error is retried a few times.
 
-    This is the only window where a crash re-sends an e-mail (accepted, not yet recorded): keep it tiny.
-    ``queued`` is accepted too: if the sweeper reset the row meanwhile, marking it sent stops the re-send.
+    This is the only window where a crash re-sends an e-mail (accepted, not yet recorded): keep it tiny —
+    one autocommit UPDATE, compiled beforehand (``prepared``), on the connection the claim opened.
     """
-    ours = Q(status=MessageStatus.SENDING, claimed_at=claimed_at) | Q(status=MessageStatus.QUEUED)
-    for attempt in range(3):
+    statement = prepared or prepare_sent(message_id=message_id, claimed_at=claimed_at)
+    for pause in (*MARK_SENT_RETRY_PAUSES, None):
         try:
-            now = timezone.now()
-            updated = Message.objects.filter(ours, pk=message_id).update(
-                status=MessageStatus.SENT, sent_at=now, last_error=None, next_attempt_at=None, updated_at=now
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(statement.sql, statement.params)
+                updated = cursor.rowcount
             break
         except DatabaseError:
-            if attempt == 2:
+            if pause is None:
                 raise
             connection.close()
-            time.sleep(0.5 * (attempt + 1))
+            time.sleep(pause)
     if updated == 0:
         logger.error("messaging: message %s was sent but another worker had taken it over", message_id)
 
 
-def record_failure(*, message_id: int, claimed_at: datetime, permanent: bool, error: str) -> DeliveryOutcome:
+def _error_fields(error: DeliveryError) -> dict[str, object]:
+    """The full text for moderators, and the reason and reply code the buyer's ``lasterror`` is made of."""
+    return {"last_error": error.detail, "last_error_reason": error.reason, "last_error_smtp_code": error.smtp_code}
+
+
+def record_failure(*, message_id: int, claimed_at: datetime, error: DeliveryError) -> DeliveryOutcome:
     """Back to ``queued`` with the next attempt's time, or ``failed`` when permanent or out of attempts."""
     now = timezone.now()
     attempts = Message.objects.filter(pk=message_id).values_list("attempts", flat=True).first() or 0
     ours = Message.objects.filter(pk=message_id, status=MessageStatus.SENDING, claimed_at=claimed_at)
-    if permanent or attempts >= settings.MESSAGE_MAX_ATTEMPTS:
-        ours.update(
-            status=MessageStatus.FAILED, last_error=error[:LAST_ERROR_MAX], next_attempt_at=None, updated_at=now
-        )
+    if error.permanent or attempts >= settings.MESSAGE_MAX_ATTEMPTS:
+        ours.update(status=MessageStatus.FAILED, next_attempt_at=None, updated_at=now, **_error_fields(error))
         return DeliveryOutcome(MessageStatus.FAILED)
     delay = retry_delay(attempts)
     ours.update(
         status=MessageStatus.QUEUED,
-        last_error=error[:LAST_ERROR_MAX],
         next_attempt_at=now + timedelta(seconds=delay),
         updated_at=now,
+        **_error_fields(error),
     )
     return DeliveryOutcome(MessageStatus.QUEUED, retry_in=delay)
 
@@ -231,7 +261,11 @@ def _release_lost_claims(now: datetime) -> list[int]:
     lost_ids = list(lost.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
     lost = lost.filter(pk__in=lost_ids)
     lost.filter(attempts__gte=settings.MESSAGE_MAX_ATTEMPTS).update(
-        status=MessageStatus.FAILED, last_error=WORKER_LOST_NO_ATTEMPTS_LEFT, updated_at=now
+        status=MessageStatus.FAILED,
+        last_error=WORKER_LOST_NO_ATTEMPTS_LEFT,
+        last_error_reason=DeliveryErrorReason.INTERRUPTED,
+        last_error_smtp_code=None,
+        updated_at=now,
     )
     lost.update(status=MessageStatus.QUEUED, next_attempt_at=now, updated_at=now)
     return lost_ids

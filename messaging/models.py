@@ -7,6 +7,8 @@ is queued, and the delivery task moves it through ``queued → sending → sent 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class BlockedReason(models.TextChoices):
@@ -74,6 +76,19 @@ class Direction(models.TextChoices):
     INCOMING = "incoming", "Incoming"
 
 
+class DeliveryErrorReason(models.TextChoices):
+    """Why the last attempt failed, as a buyer may see it: a fixed label, never the server's error text."""
+
+    RECIPIENT_REFUSED = "recipient_refused", _("The supplier's mail server refused the address")
+    MESSAGE_REFUSED = "message_refused", _("The mail server refused the message")
+    TRY_LATER = "try_later", _("The mail server asked to try again later")
+    RELAY_UNAVAILABLE = "relay_unavailable", _("Our mail server could not be reached")
+    ATTACHMENT_UNAVAILABLE = "attachment_unavailable", _("An attachment could not be read")
+    INVALID_MESSAGE = "invalid_message", _("The e-mail could not be composed (address or header)")
+    INTERRUPTED = "interrupted", _("Sending was interrupted")
+    INTERNAL_ERROR = "internal_error", _("Internal error while sending")
+
+
 class Message(models.Model):
     request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="messages")
     supplier = models.ForeignKey(
@@ -86,7 +101,9 @@ class Message(models.Model):
     body = models.TextField()
     status = models.CharField(max_length=16, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(null=True, blank=True)
+    last_error = models.TextField(null=True, blank=True)  # full text, for moderators only
+    last_error_reason = models.CharField(max_length=32, choices=DeliveryErrorReason.choices, null=True, blank=True)
+    last_error_smtp_code = models.PositiveSmallIntegerField("SMTP reply code", null=True, blank=True)
     message_id = models.CharField("Message-ID", max_length=255, unique=True)
     in_reply_to = models.CharField(max_length=255, null=True, blank=True)
     attachments = models.ManyToManyField("attachments.Attachment", blank=True, related_name="messages")
@@ -112,7 +129,23 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=MessageStatus.values), name="messaging_message_status_valid"
             ),
+            models.CheckConstraint(  # no error text without the reason a buyer is shown, and vice versa
+                condition=models.Q(last_error__isnull=True, last_error_reason__isnull=True)
+                | models.Q(last_error__isnull=False, last_error_reason__isnull=False),
+                name="messaging_message_error_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Message #{self.pk} to {self.to_email} ({self.status})"
+
+    @property
+    def public_last_error(self) -> str | None:
+        """The buyer's ``lasterror``: the reason's label and the SMTP reply code — no paths, exception class
+        names or server texts, which stay in ``last_error`` for moderators (docs/security.md)."""
+        if self.last_error_reason is None:
+            return None
+        label = DeliveryErrorReason(self.last_error_reason).label
+        if self.last_error_smtp_code is None:
+            return str(label)
+        return gettext("%(reason)s (SMTP %(code)s)") % {"reason": label, "code": self.last_error_smtp_code}

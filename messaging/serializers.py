@@ -73,7 +73,8 @@ class MessageDTOSerializer(serializers.Serializer):
     bodypreview = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=MessageStatus.values)
     attempts = serializers.IntegerField()
-    lasterror = serializers.CharField(source="last_error", allow_null=True)
+    # A fixed reason and the SMTP code; the full error text (paths, class names) is for moderators only.
+    lasterror = serializers.CharField(source="public_last_error", allow_null=True)
     messageid = serializers.CharField(source="message_id")
     inreplyto = serializers.CharField(source="in_reply_to", allow_null=True)
     attachmentids = serializers.SerializerMethodField()

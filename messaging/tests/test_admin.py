@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
+from messaging import delivery
+from messaging.failures import DeliveryError
+from messaging.models import DeliveryErrorReason as Reason
 from messaging.models import Message, MessageStatus
 from messaging.services import mailing_send
 
@@ -30,7 +34,9 @@ def _messages(owner, count: int) -> list[Message]:
 
 def test_moderator_lists_filters_and_searches_messages(alice, bob, moderator_web, django_assert_max_num_queries):
     failed, queued = _messages(alice, 2)
-    Message.objects.filter(pk=failed.pk).update(status=MessageStatus.FAILED, last_error="550 no such user")
+    Message.objects.filter(pk=failed.pk).update(
+        status=MessageStatus.FAILED, last_error="550 no such user", last_error_reason="recipient_refused"
+    )
     other = _messages(bob, 1)[0]
     for _ in range(20):
         _messages(bob, 1)
@@ -38,12 +44,14 @@ def test_moderator_lists_filters_and_searches_messages(alice, bob, moderator_web
     with django_assert_max_num_queries(15):
         everything = moderator_web.get(f"{ADMIN}/message/")
     by_state = moderator_web.get(f"{ADMIN}/message/", {"status__exact": "failed"})
+    by_reason = moderator_web.get(f"{ADMIN}/message/", {"last_error_reason__exact": "recipient_refused"})
     by_supplier = moderator_web.get(f"{ADMIN}/message/", {"supplier__id__exact": queued.supplier_id})
     by_request = moderator_web.get(f"{ADMIN}/message/", {"request__id__exact": other.request_id})
     by_email = moderator_web.get(f"{ADMIN}/message/", {"q": queued.to_email})
 
     assert everything.status_code == 200 and everything.context["cl"].result_count == 23
     assert list(by_state.context["cl"].result_list) == [failed]
+    assert list(by_reason.context["cl"].result_list) == [failed]
     assert list(by_supplier.context["cl"].result_list) == [queued]
     assert list(by_request.context["cl"].result_list) == [other]
     assert list(by_email.context["cl"].result_list) == [queued]
@@ -56,7 +64,9 @@ def test_requeue_action_gives_failed_messages_a_new_start_and_leaves_others(
     alice, moderator_web, django_capture_on_commit_callbacks
 ):
     failed, sent = _messages(alice, 2)
-    Message.objects.filter(pk=failed.pk).update(status=MessageStatus.FAILED, attempts=8, last_error="550 gone")
+    Message.objects.filter(pk=failed.pk).update(
+        status=MessageStatus.FAILED, attempts=8, last_error="550 gone", last_error_reason="recipient_refused"
+    )
     Message.objects.filter(pk=sent.pk).update(status=MessageStatus.SENT)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,6 +84,19 @@ def test_requeue_action_gives_failed_messages_a_new_start_and_leaves_others(
     assert (failed.status, failed.attempts) == (MessageStatus.SENT, 1)
     assert [email.to for email in mail.outbox] == [[failed.to_email]]
     assert Message.objects.get(pk=sent.pk).attempts == 0
+
+
+def test_moderators_see_the_full_error_text_next_to_what_the_buyer_is_shown(alice, moderator_web, tmp_path):
+    [message] = _messages(alice, 1)
+    missing = tmp_path / "media" / "ab" / "cd" / "abcdef.bin"
+    error = DeliveryError(False, Reason.ATTACHMENT_UNAVAILABLE, f"FileNotFoundError: [Errno 2] No such file: {missing}")
+    delivery.claim_message(message_id=message.pk, now=(claimed_at := timezone.now()))
+    delivery.record_failure(message_id=message.pk, claimed_at=claimed_at, error=error)
+
+    page = moderator_web.get(f"{ADMIN}/message/{message.pk}/change/").content.decode()
+
+    assert str(missing) in page and "FileNotFoundError" in page
+    assert "An attachment could not be read" in page  # the "Error shown to the buyer" line
 
 
 def test_outbox_rows_cannot_be_edited_added_or_deleted(alice, moderator_web):

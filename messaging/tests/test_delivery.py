@@ -7,10 +7,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from messaging import delivery
 from messaging.email import build_email
+from messaging.failures import DeliveryError, classify_build_error, classify_send_error
+from messaging.models import DeliveryErrorReason as Reason
 from messaging.models import Message, MessageStatus
 from messaging.selectors import message_for_delivery
 from messaging.services import mailing_send
@@ -86,22 +89,33 @@ def test_connection_refused_is_temporary_until_attempts_run_out(alice, settings)
 
 
 @pytest.mark.parametrize(
-    ("exc", "permanent"),
+    ("exc", "permanent", "reason", "code"),
     [
-        (smtplib.SMTPRecipientsRefused({"a@x.ru": (550, b"no such user")}), True),
-        (smtplib.SMTPRecipientsRefused({"a@x.ru": (450, b"greylisted")}), False),
-        (smtplib.SMTPDataError(554, b"rejected"), True),
-        (smtplib.SMTPDataError(451, b"later"), False),
-        (smtplib.SMTPSenderRefused(421, b"busy", "noreply@b2b.localhost"), False),
-        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
-        (smtplib.SMTPServerDisconnected("gone"), False),
-        (ConnectionResetError("reset"), False),
-        (TimeoutError("timed out"), False),
-        (ValueError("Header values may not contain linefeed"), True),
+        (smtplib.SMTPRecipientsRefused({"a@x.ru": (550, b"no such user")}), True, Reason.RECIPIENT_REFUSED, 550),
+        (smtplib.SMTPRecipientsRefused({"a@x.ru": (450, b"greylisted")}), False, Reason.TRY_LATER, 450),
+        (smtplib.SMTPDataError(554, b"rejected"), True, Reason.MESSAGE_REFUSED, 554),
+        (smtplib.SMTPDataError(451, b"later"), False, Reason.TRY_LATER, 451),
+        (smtplib.SMTPDataError(-1, b"garbage"), False, Reason.RELAY_UNAVAILABLE, None),
+        (smtplib.SMTPSenderRefused(421, b"busy", "noreply@b2b.localhost"), False, Reason.TRY_LATER, 421),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False, Reason.RELAY_UNAVAILABLE, 535),
+        (smtplib.SMTPServerDisconnected("gone"), False, Reason.RELAY_UNAVAILABLE, None),
+        (ConnectionResetError("reset"), False, Reason.RELAY_UNAVAILABLE, None),
+        (TimeoutError("timed out"), False, Reason.RELAY_UNAVAILABLE, None),
+        (ValueError("Header values may not contain linefeed"), True, Reason.INVALID_MESSAGE, None),
     ],
 )
-def test_errors_are_classified_by_smtp_code(exc, permanent):
-    assert delivery.classify_error(exc)[0] is permanent
+def test_errors_are_classified_by_smtp_code(exc, permanent, reason, code):
+    error = classify_send_error(exc)
+    assert (error.permanent, error.reason, error.smtp_code) == (permanent, reason, code)
+
+
+def test_errors_while_composing_are_classified_by_where_they_happened():
+    missing = FileNotFoundError(2, "No such file or directory", "/srv/app/var/media/ab/cd")
+    assert classify_build_error(missing) == DeliveryError(
+        False, Reason.ATTACHMENT_UNAVAILABLE, f"FileNotFoundError: {missing}"
+    )
+    assert classify_build_error(ValueError("bad")).reason == Reason.INVALID_MESSAGE
+    assert classify_build_error(KeyError("x")).reason == Reason.INTERNAL_ERROR
 
 
 def test_retry_delay_doubles_from_the_base_up_to_the_cap_with_jitter(settings):
@@ -163,6 +177,7 @@ def test_sweeper_republishes_stuck_messages_only(alice, settings, django_capture
     states = dict(Message.objects.values_list("pk", "status"))
     assert states[lost.pk] == MessageStatus.QUEUED and states[sending.pk] == MessageStatus.SENDING
     assert states[exhausted.pk] == MessageStatus.FAILED
+    assert Message.objects.get(pk=exhausted.pk).public_last_error == "Sending was interrupted"
     # Re-published rows get a fresh due time: the next sweep a minute later leaves them to their task.
     assert delivery.requeue_stuck_messages(now=now + timedelta(minutes=1)) == []
 
@@ -203,3 +218,79 @@ def test_a_batch_hands_back_what_its_time_budget_did_not_cover(alice, smtp_backe
 
     assert result.outcomes == {} and result.left_over == ids
     assert set(Message.objects.values_list("status", flat=True)) == {"queued"}
+
+
+# --- the window between the relay's 250 and the ``sent`` UPDATE (docs/decisions/0009) --------------------
+
+
+def _record_smtp_and_sql(monkeypatch) -> list:
+    """Events in order: ``"250"`` when ``sendmail`` returns, ``"QUIT"``, and each SQL statement with params."""
+    events: list = []
+    real_sendmail, real_quit = smtplib.SMTP.sendmail, smtplib.SMTP.quit
+
+    def sendmail(self, *args, **kwargs):
+        refused = real_sendmail(self, *args, **kwargs)
+        events.append("250")
+        return refused
+
+    def quit(self):
+        events.append("QUIT")
+        return real_quit(self)
+
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", sendmail)
+    monkeypatch.setattr(smtplib.SMTP, "quit", quit)
+    return events
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["one-message", "batch"])
+def test_the_sent_update_is_the_very_next_thing_after_the_relays_250(alice, smtp_backend, monkeypatch, batch):
+    """Not QUIT (a slow relay answers it in up to ``EMAIL_TIMEOUT``), no query, no next message: a crash
+    there e-mails the supplier twice, so the row must say ``sent`` before anything else happens."""
+    message = _queued_message(alice)
+    events = _record_smtp_and_sql(monkeypatch)
+
+    def record_sql(execute, sql, params, many, context):
+        events.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record_sql):
+        if batch:
+            delivery.deliver_batch(message_ids=[message.pk])
+        else:
+            delivery.deliver(message_id=message.pk)
+
+    after = events[events.index("250") + 1 :]
+    assert after[0] != "QUIT", "the session was closed before the acceptance was recorded"
+    sql, params = after[0]
+    assert sql.startswith('UPDATE "messaging_message" SET "status" = %s') and params[0] == MessageStatus.SENT
+    assert after[1:] == ["QUIT"]  # the session is still closed properly, afterwards
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+
+
+class WorkerKilled(BaseException):
+    """SIGKILL, as far as the code under test can tell: no ``except Exception`` sees it."""
+
+
+def test_a_copy_resent_after_a_crash_in_the_window_has_the_same_message_id(
+    alice, smtp_backend, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The remaining at-least-once case: the supplier's mail system can drop the copy by its Message-ID."""
+    message = _queued_message(alice)
+
+    def killed(**kwargs):
+        raise WorkerKilled
+
+    monkeypatch.setattr(delivery, "mark_sent", killed)  # the relay said 250, the worker died before the UPDATE
+    with pytest.raises(WorkerKilled):
+        delivery.deliver(message_id=message.pk)
+    monkeypatch.undo()
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.SENDING
+    _set(message, claimed_at=timezone.now() - timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=False):
+        assert delivery.requeue_stuck_messages() == [message.pk]  # the worker is lost: send again
+    assert delivery.deliver(message_id=message.pk).status == "sent"
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 2)
+    assert smtp_backend.handler.received_ids() == [message.message_id, message.message_id]

@@ -6,16 +6,19 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 
 from accounts.models import EmailPolicy
 from attachments.tests.factories import AttachmentFactory
 from blacklist.models import InnBlacklistEntry
+from messaging import delivery
 from messaging.models import Direction, Mailing, Message, MessageStatus, Recipient
 from requests_app.models import Request, RequestStatus
 from requests_app.tests.factories import KeySupplierLinkFactory, RequestFactory
 from suppliers.tests.factories import SupplierFactory
 
 from .conftest import make_sendable_request
+from .smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -424,3 +427,58 @@ def test_messaging_routes_need_a_token(anon_client, alice):
     request = RequestFactory(owner=alice)
     assert anon_client.get(url(request, "recipients")).status_code == 401
     assert anon_client.post(url(request, "send"), SEND, format="json").status_code == 401
+
+
+# --- what the buyer sees of a delivery error -------------------------------------------------------------
+
+INTERNALS = ("FileNotFoundError", "ConnectionRefusedError", "Errno", "relay-7.internal.b2b", "/")
+
+
+def _failed_once(request: Request, message_id: int, client: Any) -> tuple[Message, dict[str, Any], str]:
+    """Deliver once (it fails), then read the row and the buyer's thread as the API answers it."""
+    delivery.deliver(message_id=message_id)
+    answer = client.get(url(request, "messages"))
+    assert answer.status_code == 200
+    [item] = answer.json()["items"]
+    return Message.objects.get(pk=message_id), item, answer.content.decode()
+
+
+def test_buyer_sees_a_missing_attachment_as_a_short_reason_without_the_path(alice, alice_client, media_root):
+    request, _ = make_sendable_request(alice, suppliers=1)
+    spec = AttachmentFactory(owner=alice, filename="spec.txt")
+    [message_id] = send(alice_client, request, attachmentids=[spec.pk]).json()["messageids"]
+    default_storage.delete(spec.storage_key)  # gone from the disk: a lost volume, a bad restore
+
+    message, item, answer = _failed_once(request, message_id, alice_client)
+
+    assert "FileNotFoundError" in message.last_error and str(media_root) in message.last_error  # for moderators
+    assert (item["status"], item["lasterror"]) == ("queued", "An attachment could not be read")
+    assert str(media_root) not in answer and not any(internal in item["lasterror"] for internal in INTERNALS)
+
+
+def test_buyer_sees_a_refused_connection_without_the_exception(alice, alice_client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
+    request, _ = make_sendable_request(alice, suppliers=1)
+    [message_id] = send(alice_client, request).json()["messageids"]
+
+    message, item, answer = _failed_once(request, message_id, alice_client)
+
+    assert message.last_error.startswith("ConnectionRefusedError: [Errno 111]")
+    assert item["lasterror"] == "Our mail server could not be reached"
+    assert "ConnectionRefusedError" not in answer and "Errno" not in answer
+
+
+def test_buyer_sees_a_refused_address_with_the_smtp_code_only(alice, alice_client, smtp_backend):
+    smtp_backend.handler.rcpt_script.append("550 5.1.1 Mailbox unavailable (relay-7.internal.b2b)")
+    request, _ = make_sendable_request(alice, suppliers=1)
+    [message_id] = send(alice_client, request).json()["messageids"]
+
+    message, item, answer = _failed_once(request, message_id, alice_client)
+
+    assert "relay-7.internal.b2b" in message.last_error
+    assert (item["status"], item["lasterror"]) == (
+        "failed",
+        "The supplier's mail server refused the address (SMTP 550)",
+    )
+    assert "relay-7.internal.b2b" not in answer
