@@ -9,13 +9,17 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
+from .emails import InvalidEmail, canonical_email
 from .models import MODERATORS_GROUP, OtpChallenge, OtpFailureStreak, User
-from .otp import normalize_email
 
 
 def _clean_unique_email(form: forms.ModelForm) -> str:
-    email = normalize_email(form.cleaned_data["email"])
-    others = User.objects.filter(email__iexact=email)
+    """The canonical form (what the code login looks up), unique by exact comparison."""
+    try:
+        email = canonical_email(form.cleaned_data["email"])
+    except InvalidEmail as exc:
+        raise forms.ValidationError(exc.message) from None
+    others = User.objects.filter(email=email)
     if form.instance.pk:
         others = others.exclude(pk=form.instance.pk)
     if others.exists():

@@ -21,8 +21,11 @@ OTP_EMAIL_SUBJECT = "Your B2B Platform login code"
 
 
 def _may_receive_code(email: str) -> bool:
-    """Inactive users get no e-mail; unknown addresses do (their account is created on the first verify)."""
-    return not User.objects.filter(email__iexact=email, is_active=False).exists()
+    """Inactive users get no e-mail; unknown addresses do (their account is created on the first verify).
+
+    ``email`` is the challenge's canonical address, compared exactly like the login lookup.
+    """
+    return not User.objects.filter(email=email, is_active=False).exists()
 
 
 def _send(*, email: str, code: str) -> None:

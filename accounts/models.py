@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .emails import InvalidEmail, canonical_email
 from .querysets import OtpChallengeQuerySet
 
 MODERATORS_GROUP = "moderators"
@@ -18,12 +19,19 @@ class EmailPolicy(models.TextChoices):
 
 
 class UserManager(BaseUserManager["User"]):
+    """Every way in (code login, ``createsuperuser``, the admin, password login) uses the canonical address."""
+
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """Django's hook, made canonical (``accounts/emails.py``); raises ``InvalidEmail`` for unusable input."""
+        return canonical_email(email or "")
 
     def _create(self, email: str, password: str | None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=canonical_email(email), **fields)
         if password:
             user.set_password(password)
         else:
@@ -41,7 +49,12 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        """Password login and ``createsuperuser``: the canonical form, compared exactly; unusable input is unknown."""
+        try:
+            email = canonical_email(username or "")
+        except InvalidEmail:
+            raise self.model.DoesNotExist("No user with this e-mail address.") from None
+        return self.get(email=email)
 
 
 class User(AbstractBaseUser, PermissionsMixin):

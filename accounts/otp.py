@@ -32,8 +32,3 @@ def code_matches(*, email: str, code: str, stored_hmac: str) -> bool:
     """Constant-time comparison; an empty stored digest (code not drawn yet) never matches."""
     candidate = code_hmac(email=email, code=code)
     return bool(stored_hmac) and hmac.compare_digest(candidate, stored_hmac)
-
-
-def normalize_email(email: str) -> str:
-    """Addresses are compared case-insensitively: the whole address is trimmed and lower-cased."""
-    return email.strip().lower()

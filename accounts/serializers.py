@@ -1,16 +1,33 @@
 """Request and response bodies of the Auth endpoints (names follow the contract; ``Auth`` prefix otherwise)."""
 
+from typing import Any
+
 from rest_framework import serializers
 
+from .emails import InvalidEmail, canonical_email
 from .models import EmailPolicy, User
 
 
+class CanonicalEmailField(serializers.EmailField):
+    """An e-mail address reduced to its canonical form (``accounts/emails.py``) before anything else sees it.
+
+    The validators (syntax, 254 characters) run on the canonical form, so the view and the services only ever
+    get the one string the code is sent to, the limits are counted on and the user is looked up by.
+    """
+
+    def to_internal_value(self, data: Any) -> str:
+        try:
+            return canonical_email(super().to_internal_value(data))
+        except InvalidEmail as exc:
+            raise serializers.ValidationError(exc.message, code="value_error") from None
+
+
 class AuthOtpRequestDTOSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = CanonicalEmailField(max_length=254)
 
 
 class AuthOtpVerifyDTOSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = CanonicalEmailField(max_length=254)
     code = serializers.RegexField(
         r"^[0-9]{6}$", min_length=6, max_length=6, error_messages={"invalid": "The code is 6 digits."}
     )

@@ -16,9 +16,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from . import limits, tasks
 from .client_ip import rate_limit_key
+from .emails import canonical_email
 from .errors import InvalidCode, InvalidRefreshToken
 from .models import EmailPolicy, OtpChallenge, OtpFailureStreak, RateLimitCounter, User
-from .otp import CODE_LIFETIME, code_matches, normalize_email
+from .otp import CODE_LIFETIME, code_matches
 
 OTP_RESEND_AFTER_SECONDS = int(limits.OTP_EMAIL_GAP.window.total_seconds())
 CHALLENGE_RETENTION = timedelta(days=1)
@@ -41,9 +42,10 @@ def otp_request(*, email: str, ip: str | None) -> OtpChallenge:
     """Open a challenge for ``email`` (cancelling older ones) and queue the e-mail after commit.
 
     Known, unknown and inactive addresses take the same path and the same limits, so the answer tells nothing
-    about the address; the worker skips the e-mail for inactive users.
+    about the address; the worker skips the e-mail for inactive users. The challenge, the limits and the e-mail
+    all use the canonical form of the address, so the code goes to exactly the mailbox it can log in.
     """
-    email = normalize_email(email)
+    email = canonical_email(email)
     now = timezone.now()
     with transaction.atomic():
         limits.consume(
@@ -80,8 +82,12 @@ def _consume_code(*, email: str, code: str, now: datetime) -> bool:
 
 
 def _user_for_login(*, email: str, now: datetime) -> User | None:
-    """The active user of ``email``, created on the first successful verify; ``None`` for an inactive one."""
-    user = User.objects.filter(email__iexact=email).first()
+    """The active user of ``email``, created on the first successful verify; ``None`` for an inactive one.
+
+    ``email`` is canonical and compared exactly: a database case-insensitive match would let the code of
+    ``x@gmaıl.test`` (mailed to ``xn--gmal-nza.test``) log in ``x@gmail.test``.
+    """
+    user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email)
     if not user.is_active:
@@ -93,7 +99,7 @@ def _user_for_login(*, email: str, now: datetime) -> User | None:
 
 def otp_verify(*, email: str, code: str) -> Login:
     """Exchange a valid code for a JWT pair. Every kind of failure is the same ``InvalidCode``."""
-    email = normalize_email(email)
+    email = canonical_email(email)
     now = timezone.now()
     limits.check_address_lock(email, now=now)
     user = None

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 
 from .domains import InvalidDomain, root_domain
 from .errors import SupplierNotFound
@@ -29,12 +30,13 @@ def supplier_search(*, q: str, limit: int) -> list[Supplier]:
     """Suppliers matching ``q`` by INN prefix, root domain, e-mail or name, best match first.
 
     Exact INN / domain / e-mail hits rank above name hits; names rank by trigram similarity on PostgreSQL
-    (the GIN trigram index serves both ``%`` and ``ILIKE``) and plainly on SQLite.
+    (the GIN trigram index serves both ``%`` and ``ILIKE``) and plainly on SQLite. The main e-mail is matched
+    exactly on its lower-cased form (not a database case-insensitive lookup: its Unicode rules are not Python's).
     """
     q = q.strip()
     digits, root = _digits(q), _root_or_none(q)
     by_domain = Exists(SupplierDomain.objects.filter(supplier_id=OuterRef("pk"), root_domain=root or ""))
-    by_email = Q(email__iexact=q) | Q(emails__icontains=q) if "@" in q else Q(pk__in=[])
+    by_email = Q(email_lower=q.lower()) | Q(emails__icontains=q) if "@" in q else Q(pk__in=[])
     by_inn = Q(inn__startswith=digits) if digits else Q(pk__in=[])
     by_name = Q(name__icontains=q)
     postgres = connection.vendor == "postgresql"
@@ -54,7 +56,8 @@ def supplier_search(*, q: str, limit: int) -> list[Supplier]:
         else Case(When(by_name, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
     )
     matches = (
-        Supplier.objects.filter(by_inn | by_domain | by_email | by_name)
+        Supplier.objects.alias(email_lower=Lower("email"))
+        .filter(by_inn | by_domain | by_email | by_name)
         .annotate(rank=rank, similarity=similarity)
         .order_by(F("rank").desc(), F("similarity").desc(), "name", "id")
         .prefetch_related("sites")

@@ -141,3 +141,19 @@ def test_createsuperuser_works_with_an_email(monkeypatch) -> None:
     client = Client()
     assert client.login(email=user.email, password="a-long-admin-pass-phrase")
     assert client.get("/admin/").status_code == 200
+
+
+def test_admin_stores_the_canonical_form_and_compares_it_exactly(staff_client):
+    response = staff_client.post(f"{USERS}add/", {"email": "X@ПРИМЕР.ТЕСТ", "usable_password": "false"})
+    assert response.status_code == 302
+    assert User.objects.filter(email="x@xn--e1afmkfd.xn--e1aybc").exists()
+    UserFactory(email="kate@buyer.example")
+    duplicate = staff_client.post(f"{USERS}add/", {"email": "\u212aATE@buyer.example", "usable_password": "false"})
+    assert "already exists" in duplicate.content.decode()
+
+
+def test_admin_refuses_a_mixed_script_domain(staff_client):
+    response = staff_client.post(f"{USERS}add/", {"email": "x@gmаil.test", "usable_password": "false"})
+    assert response.status_code == 200
+    assert "mixes alphabets" in response.content.decode()
+    assert not User.objects.filter(email__startswith="x@").exists()

@@ -38,7 +38,3 @@ def test_code_matches_only_the_right_code():
 
 def test_a_challenge_without_a_drawn_code_matches_nothing():
     assert not otp.code_matches(email="a@x.example", code="000000", stored_hmac="")
-
-
-def test_addresses_are_normalised_case_insensitively():
-    assert otp.normalize_email("  Alice@Buyer.EXAMPLE ") == "alice@buyer.example"
