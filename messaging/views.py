@@ -1,13 +1,13 @@
 """Buyer endpoints of messaging: each validates, calls one service or selector, and serializes."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from b2bplatform.api.exceptions import QueryValidationError
 from b2bplatform.api.pagination import LimitOffsetPagination, page_parameters
+from b2bplatform.api.parsers import JSONParser
+from b2bplatform.api.query import query_bool
 
 from . import selectors, services
 from .serializers import (
@@ -32,8 +32,6 @@ SEND_CONFLICTS = OpenApiResponse(
         "`already_sent` with `supplierids` (send only: a ticked recipient was already e-mailed)"
     ),
 )
-TRUE_VALUES = {"true", "1", "yes", "on"}
-FALSE_VALUES = {"false", "0", "no", "off", ""}
 
 
 def _recipients_answer(owner: object, request_id: int) -> Response:
@@ -129,15 +127,6 @@ class SendNewView(_SendView):
         return super().post(request, requestId)
 
 
-def _include_deleted(request: HttpRequest) -> bool:
-    raw = request.query_params.get("includedeleted", "").strip().lower()
-    if raw in TRUE_VALUES:
-        return True
-    if raw in FALSE_VALUES:
-        return False
-    raise QueryValidationError({"includedeleted": ["Must be true or false."]}, code="bool_parsing")
-
-
 class MessageListView(APIView):
     """The request's thread with each message's delivery state, newest first."""
 
@@ -152,7 +141,7 @@ class MessageListView(APIView):
         responses={200: MessageListResponseDTOSerializer},
     )
     def get(self, request: HttpRequest, requestId: int) -> Response:
-        include_deleted = _include_deleted(request)
+        include_deleted = query_bool(request, "includedeleted", default=False)
         messages = selectors.request_message_list(
             owner=request.user, request_id=requestId, include_deleted=include_deleted
         )

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as DrfRequest
 from rest_framework.response import Response
@@ -17,7 +17,9 @@ from rest_framework.views import APIView
 
 from attachments.uploadhandlers import HashingUploadHandler
 from b2bplatform.api.pagination import LimitOffsetPagination, page_parameters
+from b2bplatform.api.parsers import JSONParser
 from b2bplatform.api.permissions import IsModerator
+from b2bplatform.api.query import query_choice
 
 from . import selectors, services
 from .models import ModeratorTaskStatus, Request, RequestStatus
@@ -67,7 +69,7 @@ class RequestViewSet(viewsets.ViewSet):
         responses={200: RequestListResponseDTOSerializer},
     )
     def list(self, request: DrfRequest) -> Response:
-        status = request.query_params.get("status") or None
+        status = query_choice(request, "status", RequestStatus.values)
         requests = selectors.request_list(owner=request.user, status=status)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(requests, request, view=self)
@@ -158,7 +160,11 @@ class RequestUploadView(APIView):
         request={"multipart/form-data": RequestUploadDTOSerializer},
         responses={
             200: CreateRequestResponseDTOSerializer,
-            413: OpenApiResponse(ERROR_DTO, description="Larger than `IMPORT_MAX_BYTES`"),
+            413: OpenApiResponse(
+                ERROR_DTO,
+                description="Larger than `IMPORT_MAX_BYTES` (`payload_too_large`), an .xlsx/.docx archive over "
+                "its caps (`archive_too_large`), or a parse over its memory or time cap (`file_too_complex`)",
+            ),
             415: OpenApiResponse(ERROR_DTO, description="Not a readable .xlsx, .csv, .txt, .docx or text .pdf"),
             422: OpenApiResponse(
                 {"$ref": "#/components/schemas/HTTPValidationError"},
@@ -196,7 +202,7 @@ class ModeratorTaskViewSet(viewsets.ViewSet):
         responses={200: ModeratorTaskListResponseDTOSerializer},
     )
     def list(self, request: DrfRequest) -> Response:
-        tasks = selectors.task_list(status=request.query_params.get("status") or None)
+        tasks = selectors.task_list(status=query_choice(request, "status", ModeratorTaskStatus.values))
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(tasks, request, view=self)
         return paginator.get_paginated_response(ModeratorTaskDTOSerializer(page, many=True).data)

@@ -1,17 +1,15 @@
 """HTTP adapters of the supplier directory: buyer search and the moderators' card CRUD."""
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from b2bplatform.api.exceptions import QueryValidationError
 from b2bplatform.api.pagination import LimitOffsetPagination
 from b2bplatform.api.permissions import IsModerator
+from b2bplatform.api.query import validated_query
 from blacklist.selectors import block_reasons
 
 from .decisions import domain_decide, domain_decision_get
@@ -34,13 +32,6 @@ from .services import supplier_create, supplier_update
 
 TAGS = ["Suppliers"]
 MODERATOR_TAGS = ["Moderator"]
-
-
-def validated_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.query_params)
-    if not serializer.is_valid():
-        raise QueryValidationError(serializer.errors)
-    return dict(serializer.validated_data)
 
 
 class SupplierSearchView(APIView):

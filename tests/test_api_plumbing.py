@@ -20,10 +20,19 @@ def test_validation_error_is_422_with_loc_msg_type(anon_client):
     assert types[("body", "keys", 1, "text")] == "required"
 
 
-def test_malformed_json_is_422(anon_client):
+def test_malformed_json_is_400_in_the_error_shape(anon_client):
     response = anon_client.post("/api/v1/validate", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_body"
+    assert response.json()["detail"].startswith("JSON parse error")
+
+
+@pytest.mark.parametrize("query", ["limit=", "offset=", "limit=%20"])
+def test_empty_pagination_parameter_is_422_not_the_default(anon_client, query):
+    response = anon_client.get(f"/api/v1/users?{query}")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["type"] == "json_invalid"
+    assert response.json()["detail"][0]["loc"] == ["query", query.split("=")[0]]
+    assert response.json()["detail"][0]["type"] == "blank"
 
 
 def test_domain_error_has_detail_code_and_extras(anon_client):

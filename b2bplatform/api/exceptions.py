@@ -1,7 +1,11 @@
 """One exception handler for the whole API, producing the error shapes of API.md.
 
 * validation errors → ``422 {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}``
+* a body that cannot be parsed (malformed, nested too deep, bad charset) → ``400`` with code ``malformed_body``:
+  there is nothing to validate field by field, so it is not a 422
 * everything else  → ``{"detail": "<message>", "code": "<code>"}`` with the right status
+
+None of these is logged here: they are the client's mistakes, and Django logs each 4xx as one WARNING line.
 """
 
 import logging
@@ -74,7 +78,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         location = getattr(exc, "location", "body")
         return validation_response(list(flatten_errors(exc.detail, (location,))))
     if isinstance(exc, drf_exceptions.ParseError):
-        return validation_response([{"loc": ["body"], "msg": str(exc.detail), "type": "json_invalid"}])
+        return Response({"detail": str(exc.detail), "code": "malformed_body"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -1,4 +1,4 @@
-"""Limit/offset pagination answering ``{items, limit, offset, total}``; bad bounds → 422."""
+"""Limit/offset pagination answering ``{items, limit, offset, total}``; bad or empty bounds → 422 (see query.py)."""
 
 from typing import Any
 
@@ -6,23 +6,7 @@ from rest_framework import pagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .exceptions import QueryValidationError
-
-
-def parse_bounded_int(request: Request, name: str, *, default: int, minimum: int, maximum: int | None) -> int:
-    """Read an integer query parameter strictly: junk or out-of-range answers 422."""
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise QueryValidationError({name: ["A valid integer is required."]}, code="int_parsing") from None
-    if value < minimum:
-        raise QueryValidationError({name: [f"Must be greater than or equal to {minimum}."]}, code="greater_than_equal")
-    if maximum is not None and value > maximum:
-        raise QueryValidationError({name: [f"Must be less than or equal to {maximum}."]}, code="less_than_equal")
-    return value
+from .query import query_int
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -40,12 +24,12 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return list(queryset[self.offset : self.offset + self.limit])
 
     def get_limit(self, request: Request) -> int:
-        return parse_bounded_int(
+        return query_int(
             request, self.limit_query_param, default=self.default_limit, minimum=self.min_limit, maximum=self.max_limit
         )
 
     def get_offset(self, request: Request) -> int:
-        return parse_bounded_int(request, self.offset_query_param, default=0, minimum=0, maximum=None)
+        return query_int(request, self.offset_query_param, default=0, minimum=0, maximum=None)
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"items": data, "limit": self.limit, "offset": self.offset, "total": self.count})

@@ -1,8 +1,9 @@
 """drf-spectacular post-processing: document the error answers every operation can give.
 
 Views document their success bodies and domain-specific errors; the answers that the plumbing itself
-produces (401 without a token, 403 for a wrong role, 404 for a path id, 422 for validation, 413/415 for
-uploads, 429 for limits) are added here so that the contract lists every status a client can receive.
+produces (400 for a body that cannot be parsed, 401 without a token, 403 for a wrong role, 404 for a path id,
+422 for validation, 413/415 for uploads, 429 for limits) are added here so that the contract lists every status
+a client can receive.
 """
 
 from typing import Any
@@ -48,7 +49,7 @@ COMPONENTS = {
 }
 
 DESCRIPTIONS = {
-    "400": "Bad request",
+    "400": "`malformed_body`: the body cannot be parsed (not JSON, nested deeper than 64 levels, bad charset)",
     "401": "Missing, invalid or expired token",
     "403": "Not allowed for this role or policy",
     "404": "Not found, or not yours",
@@ -75,6 +76,8 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     if "/moderator/" in path:
         statuses.append("403")
     body = operation.get("requestBody", {}).get("content", {})
+    if body:
+        statuses.append("400")
     if "multipart/form-data" in body:
         statuses += ["413", "415"]
     return statuses

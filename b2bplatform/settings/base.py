@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "b2bplatform.middleware.ContentSecurityPolicyMiddleware",
+    "b2bplatform.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +142,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# What parsing one imported file may cost (requests_app/importers/archive.py and sandbox.py): an .xlsx or
+# .docx whose ZIP declares more parts, bytes or compression than this is refused unopened (413), and every
+# parse runs in a child process capped in address space and wall-clock time (413 when it goes over).
+IMPORT_MAX_ARCHIVE_MEMBERS = env.int("IMPORT_MAX_ARCHIVE_MEMBERS", default=1000)
+IMPORT_MAX_MEMBER_BYTES = env.int("IMPORT_MAX_MEMBER_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.float("IMPORT_MAX_COMPRESSION_RATIO", default=100.0)
+IMPORT_PARSE_MEMORY_MB = env.int("IMPORT_PARSE_MEMORY_MB", default=512)
+IMPORT_PARSE_TIMEOUT_SECONDS = env.float("IMPORT_PARSE_TIMEOUT_SECONDS", default=15.0)
 
 # --- attachments ---
 # Limits of one outgoing message: how many of the buyer's attachments, and their total size.
@@ -210,8 +221,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JSON bodies only; the two upload views set their multipart parsers themselves.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON bodies only, nested at most 64 levels; the two upload views set their multipart parsers themselves.
+    "DEFAULT_PARSER_CLASSES": ["b2bplatform.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "b2bplatform.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "b2bplatform.api.exceptions.api_exception_handler",
@@ -272,6 +283,19 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModeratorTaskStatus"] = "requests_a
 # --- quality ---
 # OPTIONS answers name the view and its media types only (no get_object(), see b2bplatform/api/metadata.py).
 REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "b2bplatform.api.metadata.ActionlessMetadata"
+
+# --- Content-Security-Policy ---------------------------------------------------------------
+# Sent on every HTML page (admin, /docs, /redoc) by b2bplatform.middleware. Scripts only from our origin (the
+# Swagger UI and ReDoc bundles are served by drf-spectacular-sidecar); inline styles and a blob: worker are
+# what ReDoc needs. An empty value sends no header.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 
 # --- CORS ----------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -20,7 +20,10 @@ SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY  # noqa: F405
 OTP_HMAC_KEY = env.str("OTP_HMAC_KEY", default="") or SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is only meaningful when a proxy we run sets it (and overwrites the client's): without one,
+# any client could claim HTTPS and skip the redirect. The same setting decides whether to trust X-Forwarded-For.
+if TRUSTED_PROXY_COUNT > 0:  # noqa: F405
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^api/v1/health"]
 SESSION_COOKIE_SECURE = True
