@@ -1,6 +1,6 @@
 """Domain errors of buyer requests; the API's exception handler turns them into HTTP answers."""
 
-from b2bplatform.api.errors import Conflict, InvalidState, NotFound
+from b2bplatform.api.errors import Conflict, InvalidState, NotFound, PayloadTooLarge
 
 
 class RequestNotFound(NotFound):
@@ -34,3 +34,15 @@ class RequestNotLinkable(InvalidState):
     """Suppliers are linked to the keys of submitted requests only (confirmed or processing)."""
 
     default_detail = "Suppliers can be linked only to keys of a confirmed or processing request."
+
+
+class ImportArchiveTooLarge(PayloadTooLarge):
+    """An .xlsx or .docx whose ZIP is over one of the `IMPORT_MAX_*` caps; the detail names the cap."""
+
+    code = "archive_too_large"
+
+
+class ImportFileTooComplex(PayloadTooLarge):
+    """Reading the file went over `IMPORT_PARSE_MEMORY_MB` or `IMPORT_PARSE_TIMEOUT_SECONDS`."""
+
+    code = "file_too_complex"

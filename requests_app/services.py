@@ -19,8 +19,23 @@ from django.utils import timezone
 from attachments.services import attachment_create
 from b2bplatform.api.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
-from .errors import RequestNotDraft, RequestNotEditable, RequestNotFound
-from .importers import ImportResult, KeysFileError, UnsupportedFileType, parse_keys_file
+from .errors import (
+    ImportArchiveTooLarge,
+    ImportFileTooComplex,
+    RequestNotDraft,
+    RequestNotEditable,
+    RequestNotFound,
+)
+from .importers import (
+    ArchiveLimits,
+    ArchiveTooLarge,
+    FileTooComplex,
+    ImportResult,
+    KeysFileError,
+    ParseLimits,
+    UnsupportedFileType,
+    parse_in_sandbox,
+)
 from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, Request, RequestKey, RequestStatus
 from .moderation import request_link_known_suppliers, task_open
 from .normalize import clean_key_text, normalize_key_text
@@ -232,13 +247,31 @@ def request_create_from_file(*, owner: Any, uploaded_file: UploadedFile, title: 
 
 
 def _parse_upload(uploaded_file: UploadedFile) -> ImportResult:
-    """Importer outcomes as domain errors: wrong type 415, nothing readable 422, bad rows 422 by row number."""
+    """Importer outcomes as domain errors: wrong type 415, over a parse cap 413, nothing readable 422, bad
+    rows 422 by row number. The parse runs in a capped child process, never in this one."""
     try:
-        result = parse_keys_file(uploaded_file, uploaded_file.name or "")
+        result = parse_in_sandbox(uploaded_file, uploaded_file.name or "", _parse_limits())
     except UnsupportedFileType as error:
         raise UnsupportedMediaType(str(error)) from error
+    except ArchiveTooLarge as error:
+        raise ImportArchiveTooLarge(str(error)) from error
+    except FileTooComplex as error:
+        raise ImportFileTooComplex(str(error)) from error
     except KeysFileError as error:
         raise ValidationFailed([(("body", "file"), str(error), error.code)]) from error
     if result.errors:
         raise ValidationFailed([(("body", "file", "row", row.row), row.msg, "value_error") for row in result.errors])
     return result
+
+
+def _parse_limits() -> ParseLimits:
+    return ParseLimits(
+        memory_bytes=settings.IMPORT_PARSE_MEMORY_MB * 1024 * 1024,
+        timeout_seconds=settings.IMPORT_PARSE_TIMEOUT_SECONDS,
+        archive=ArchiveLimits(
+            max_members=settings.IMPORT_MAX_ARCHIVE_MEMBERS,
+            max_member_bytes=settings.IMPORT_MAX_MEMBER_BYTES,
+            max_total_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            max_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+        ),
+    )

@@ -8,6 +8,7 @@ from typing import BinaryIO, cast
 
 from django.core.files import File
 
+from requests_app.importers.archive import DEFAULT_ARCHIVE_LIMITS, ArchiveLimits, check_archive
 from requests_app.importers.csv_file import read_csv_rows
 from requests_app.importers.docx_file import read_docx_rows
 from requests_app.importers.errors import EmptyFile, UnsupportedFileType
@@ -28,17 +29,22 @@ READERS: dict[str, Reader] = {
     ".pdf": read_pdf_rows,
 }
 _ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_EXTENSIONS = (".xlsx", ".docx")
 _HEAD_BYTES = 1024
 
 
-def parse_keys_file(source: Source, filename: str) -> ImportResult:
-    """Read the keys of an uploaded file.
+def parse_keys_file(
+    source: Source, filename: str, *, archive_limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS
+) -> ImportResult:
+    """Read the keys of an uploaded file, in the calling process (the API calls `sandbox.parse_in_sandbox`).
 
     `source` is a path or a binary file object (a Django `UploadedFile` works; it is rewound first).
-    `filename` is the name the buyer gave: its extension picks the format.
+    `filename` is the name the buyer gave: its extension picks the format. An .xlsx or .docx is refused
+    before its parser opens it when its ZIP exceeds `archive_limits`.
 
-    Raises `UnsupportedFileType` (415), `EmptyFile` or `NoKeysFound` (422). Rows that cannot be read are
-    not exceptions: they come back in `ImportResult.errors`, next to the keys that could be read.
+    Raises `UnsupportedFileType` (415), `ArchiveTooLarge` (413), `EmptyFile` or `NoKeysFound` (422). Rows
+    that cannot be read are not exceptions: they come back in `ImportResult.errors`, next to the keys that
+    could be read.
     """
     extension = PurePath(filename.replace("\\", "/")).suffix.lower()
     reader = READERS.get(extension)
@@ -47,6 +53,8 @@ def parse_keys_file(source: Source, filename: str) -> ImportResult:
         raise UnsupportedFileType(f"Files of type '{extension or filename}' are not supported; use {allowed}.")
     with _binary(source) as stream:
         _check_head(stream, extension)
+        if extension in _ZIP_EXTENSIONS:
+            check_archive(stream, extension, archive_limits)
         with closing(reader(stream)) as rows:
             return rows_to_result(rows)
 
@@ -68,7 +76,7 @@ def _check_head(stream: BinaryIO, extension: str) -> None:
     stream.seek(0)
     if not head:
         raise EmptyFile("The file is empty.")
-    if extension in (".xlsx", ".docx") and not head.startswith(_ZIP_MAGIC):
+    if extension in _ZIP_EXTENSIONS and not head.startswith(_ZIP_MAGIC):
         raise UnsupportedFileType(f"The file is not a {extension} document: its content does not match its name.")
     if extension == ".pdf" and b"%PDF-" not in head:
         raise UnsupportedFileType("The file is not a PDF: its content does not match its name.")

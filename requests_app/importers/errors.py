@@ -29,3 +29,18 @@ class NoKeysFound(KeysFileError):
     """The file has rows (e.g. only a header) but not a single key and no row that could be blamed."""
 
     code = "no_keys_found"
+
+
+class FileTooComplex(KeysFileError):
+    """The parse of the file went over its memory or time cap (`sandbox.py`): the file costs more to read
+    than any request list should, so it is refused (413) instead of taking a server process with it."""
+
+    code = "file_too_complex"
+    http_status = 413
+
+
+class ArchiveTooLarge(FileTooComplex):
+    """An .xlsx or .docx whose ZIP declares too many parts, too many bytes or a bomb-like compression ratio
+    (`archive.py`); refused before any parser opens it."""
+
+    code = "archive_too_large"
