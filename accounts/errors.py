@@ -1,6 +1,6 @@
-"""Domain errors of the accounts app (see b2bplatform/api/errors.py for the shapes)."""
+"""Domain errors of the accounts app (see core/errors.py for the shapes)."""
 
-from b2bplatform.api.errors import DomainError, TooManyRequests
+from core.errors import DomainError, TooManyRequests
 
 
 class InvalidCode(DomainError):

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from b2bplatform.api.errors import TooManyRequests
+from core.errors import TooManyRequests
 
 from .errors import AddressLocked
 from .models import OtpFailureStreak, RateLimitCounter

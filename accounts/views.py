@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from b2bplatform.api.parsers import JSONParser
+from core.parsers import JSONParser
 
 from . import services
 from .client_ip import client_ip
@@ -34,7 +34,7 @@ RETRY_AFTER = OpenApiParameter(
     response=[429],
     description="Seconds to wait before trying again.",
 )
-# The shared error components are defined by b2bplatform/api/schema.py, which also adds 401 and 422 everywhere.
+# The shared error components are defined by core/schema.py, which also adds 401 and 422 everywhere.
 ERROR_DTO = {"$ref": "#/components/schemas/ErrorDTO"}
 TOO_MANY = OpenApiResponse(ERROR_DTO, description="Over a limit; see Retry-After")
 INVALID_REFRESH = OpenApiResponse(ERROR_DTO, description="Refresh token invalid, expired, blacklisted or foreign")

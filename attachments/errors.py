@@ -1,6 +1,6 @@
 """Domain errors of the attachments app (each maps to one HTTP status and a stable code)."""
 
-from b2bplatform.api.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
+from core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
 
 
 class AttachmentNotFound(NotFound):

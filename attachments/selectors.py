@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .errors import AttachmentNotFound
 from .models import Attachment

@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .errors import AttachmentNotFound
 from .filenames import clean_filename, clean_title

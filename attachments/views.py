@@ -10,7 +10,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from b2bplatform.api.pagination import LimitOffsetPagination, page_parameters
+from core.pagination import LimitOffsetPagination, page_parameters
 
 from . import selectors, services
 from .responses import attachment_download_response
@@ -22,7 +22,7 @@ from .serializers import (
 )
 from .uploadhandlers import HashingUploadHandler
 
-# 401/404/413/415/422 answers are added to every operation by b2bplatform.api.schema.
+# 401/404/413/415/422 answers are added to every operation by core.schema.
 TAGS = ["Attachments"]
 ATTACHMENT_ID = OpenApiParameter("attachmentId", OpenApiTypes.INT, OpenApiParameter.PATH)
 LIST_PARAMETERS = page_parameters()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from b2bplatform.api.health import HealthView, ReadyView
+from b2bplatform.health import HealthView, ReadyView
 
 api_v1 = [
     path("health", HealthView.as_view(), name="health"),
@@ -26,7 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "b2bplatform.api.handlers.bad_request"
-handler403 = "b2bplatform.api.handlers.permission_denied"
-handler404 = "b2bplatform.api.handlers.not_found"
-handler500 = "b2bplatform.api.handlers.server_error"
+handler400 = "core.handlers.bad_request"
+handler403 = "core.handlers.permission_denied"
+handler404 = "core.handlers.not_found"
+handler500 = "core.handlers.server_error"

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from suppliers.domains import InvalidDomain, root_domain
+from core.domains import InvalidDomain, root_domain
 
 from .models import DomainBlacklistEntry, DomainBlacklistUrl, InnBlacklistEntry
 from .services import domain_blacklist_clear, domain_blacklist_untick

@@ -1,6 +1,6 @@
 """Domain errors of the blacklists."""
 
-from b2bplatform.api.errors import NotFound
+from core.errors import NotFound
 
 
 class InnNotBlacklisted(NotFound):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from suppliers.fields import InnField
+from core.fields import InnField
 
 from .services import MAX_REASON
 

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from b2bplatform.api.errors import ValidationFailed
+from core.domains import InvalidDomain, root_domain
+from core.errors import ValidationFailed
+from core.inn import InvalidInn, normalize_inn
 from messaging.models import BlockedReason, Direction, Message, MessageStatus, Recipient
-from suppliers.domains import InvalidDomain, root_domain
-from suppliers.inn import InvalidInn, normalize_inn
 from suppliers.models import SupplierDomain
 
 from .errors import DomainNotBlacklisted, InnNotBlacklisted

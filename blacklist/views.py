@@ -6,8 +6,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from b2bplatform.api.pagination import LimitOffsetPagination
-from b2bplatform.api.permissions import IsModerator
+from core.pagination import LimitOffsetPagination
+from core.permissions import IsModerator
 
 from .selectors import domain_blacklist_get, domain_blacklist_list, inn_blacklist_items, inn_blacklist_list
 from .serializers import (

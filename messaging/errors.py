@@ -1,6 +1,6 @@
 """Domain errors of messaging; the API handler turns them into ``{"detail", "code", …}`` answers."""
 
-from b2bplatform.api.errors import Conflict, PermissionDenied
+from core.errors import Conflict, PermissionDenied
 
 
 class NoRecipients(Conflict):

@@ -21,8 +21,8 @@ from kombu.exceptions import OperationalError
 from accounts.models import EmailPolicy
 from attachments.models import Attachment
 from attachments.selectors import attachments_for_sending
-from b2bplatform.api.errors import InvalidState, NotFound, ValidationFailed
 from blacklist.selectors import block_reasons
+from core.errors import InvalidState, NotFound, ValidationFailed
 from requests_app.models import Request, RequestStatus
 from requests_app.selectors import request_get
 from requests_app.services import request_mark_processing

@@ -5,9 +5,9 @@ from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from b2bplatform.api.pagination import LimitOffsetPagination, page_parameters
-from b2bplatform.api.parsers import JSONParser
-from b2bplatform.api.query import query_bool
+from core.pagination import LimitOffsetPagination, page_parameters
+from core.parsers import JSONParser
+from core.query import query_bool
 
 from . import selectors, services
 from .serializers import (
@@ -21,7 +21,7 @@ from .serializers import (
 )
 
 TAGS = ["UserMessaging"]
-# 401/404/422 are added to every operation by b2bplatform.api.schema; the specific ones are listed here.
+# 401/404/422 are added to every operation by core.schema; the specific ones are listed here.
 ERROR_DTO = {"$ref": "#/components/schemas/ErrorDTO"}
 REQUEST_ID = OpenApiParameter("requestId", int, OpenApiParameter.PATH)
 MESSAGE_ID = OpenApiParameter("messageId", int, OpenApiParameter.PATH)

@@ -1,6 +1,6 @@
 """Domain errors of buyer requests; the API's exception handler turns them into HTTP answers."""
 
-from b2bplatform.api.errors import Conflict, InvalidState, NotFound, PayloadTooLarge
+from core.errors import Conflict, InvalidState, NotFound, PayloadTooLarge
 
 
 class RequestNotFound(NotFound):

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .errors import KeyNotFound, RequestNotLinkable
 from .models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .errors import ModeratorTaskNotFound, RequestNotFound
 from .models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus

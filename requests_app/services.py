@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attachments.services import attachment_create
-from b2bplatform.api.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 from .errors import (
     ImportArchiveTooLarge,

@@ -16,10 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attachments.uploadhandlers import HashingUploadHandler
-from b2bplatform.api.pagination import LimitOffsetPagination, page_parameters
-from b2bplatform.api.parsers import JSONParser
-from b2bplatform.api.permissions import IsModerator
-from b2bplatform.api.query import query_choice
+from core.pagination import LimitOffsetPagination, page_parameters
+from core.parsers import JSONParser
+from core.permissions import IsModerator
+from core.query import query_choice
 
 from . import selectors, services
 from .models import ModeratorTaskStatus, Request, RequestStatus
@@ -38,7 +38,7 @@ from .serializers import (
 )
 
 TAGS = ["UserRequests"]
-# 401/404/413/415/422 are added to every operation by b2bplatform.api.schema; only 409 is specific here.
+# 401/404/413/415/422 are added to every operation by core.schema; only 409 is specific here.
 ERROR_DTO = {"$ref": "#/components/schemas/ErrorDTO"}
 REQUEST_ID = OpenApiParameter("requestId", int, OpenApiParameter.PATH)
 

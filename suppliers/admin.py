@@ -9,11 +9,11 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from b2bplatform.api.errors import DomainError
+from core.domains import InvalidDomain, normalize_url, root_domain
+from core.errors import DomainError
+from core.inn import InvalidInn, normalize_inn
 
 from .decisions import CARD_STATUSES, CardData, domain_decide, domain_url_add
-from .domains import InvalidDomain, normalize_url, root_domain
-from .inn import InvalidInn, normalize_inn
 from .models import MAX_EXTRA_EMAILS, DomainDecision, DomainUrl, Supplier, SupplierSite
 from .services import supplier_request_checko_refresh, supplier_sync_domains
 

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from b2bplatform.api.errors import ValidationFailed
+from core.domains import InvalidDomain, normalize_url, root_domain
+from core.errors import ValidationFailed
+from core.inn import InvalidInn, normalize_inn
 
-from .domains import InvalidDomain, normalize_url, root_domain
 from .errors import DomainDecisionNotFound, DomainIsBlacklisted
-from .inn import InvalidInn, normalize_inn
 from .models import DomainDecision, DomainDecisionStatus, DomainUrl, Supplier
 from .services import SupplierFields, supplier_create, supplier_update
 

@@ -1,6 +1,6 @@
 """Domain errors of the supplier directory."""
 
-from b2bplatform.api.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound
 
 
 class SupplierNotFound(NotFound):

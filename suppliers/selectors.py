@@ -7,7 +7,8 @@ from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
-from .domains import InvalidDomain, root_domain
+from core.domains import InvalidDomain, root_domain
+
 from .errors import SupplierNotFound
 from .models import Supplier, SupplierDomain
 

@@ -5,8 +5,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import InnField
+
 from .decisions import CARD_STATUSES, NEEDS_CARD, CardData, domain_urls
-from .fields import InnField
 from .models import MAX_EXTRA_EMAILS, DomainDecision, DomainDecisionStatus, Supplier, SupplierType
 from .services import SupplierFields
 

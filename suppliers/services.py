@@ -8,12 +8,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from b2bplatform.api.errors import ValidationFailed
+from core.domains import InvalidDomain, normalize_url, root_domain
+from core.errors import ValidationFailed
+from core.inn import InvalidInn, normalize_inn
 
 from .checko import CHECKO_OFF_MESSAGE, CheckoClient, CheckoError
-from .domains import InvalidDomain, normalize_url, root_domain
 from .errors import DuplicateInn, DuplicateUrl, SupplierNotFound
-from .inn import InvalidInn, normalize_inn
 from .models import MAX_EXTRA_EMAILS, Supplier, SupplierDomain, SupplierSite, SupplierType
 
 logger = logging.getLogger(__name__)

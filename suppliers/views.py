@@ -7,10 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from b2bplatform.api.pagination import LimitOffsetPagination
-from b2bplatform.api.permissions import IsModerator
-from b2bplatform.api.query import validated_query
 from blacklist.selectors import block_reasons
+from core.pagination import LimitOffsetPagination
+from core.permissions import IsModerator
+from core.query import validated_query
 
 from .decisions import domain_decide, domain_decision_get
 from .models import DomainDecision, Supplier

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from b2bplatform.api import errors
+from core import errors
 
 
 class KeySerializer(serializers.Serializer):
@@ -84,5 +84,5 @@ urlpatterns = [
         ),
     ),
 ]
-handler404 = "b2bplatform.api.handlers.not_found"
-handler500 = "b2bplatform.api.handlers.server_error"
+handler404 = "core.handlers.not_found"
+handler500 = "core.handlers.server_error"

@@ -5,7 +5,7 @@ import pytest
 from attachments.errors import AttachmentNotFound
 from attachments.selectors import attachment_get, attachment_list, attachments_for_sending
 from attachments.tests.factories import AttachmentFactory
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from attachments.services import (
 )
 from attachments.tests import samples
 from attachments.tests.factories import AttachmentFactory
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

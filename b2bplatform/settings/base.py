@@ -46,8 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "b2bplatform.middleware.ContentSecurityPolicyMiddleware",
-    "b2bplatform.middleware.ApiJsonErrorsMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,10 +222,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON bodies only, nested at most 64 levels; the two upload views set their multipart parsers themselves.
-    "DEFAULT_PARSER_CLASSES": ["b2bplatform.api.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "b2bplatform.api.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "b2bplatform.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -241,13 +241,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "SORT_OPERATIONS": False,
-    "PREPROCESSING_HOOKS": ["b2bplatform.api.schema.order_methods"],
+    "PREPROCESSING_HOOKS": ["core.schema.order_methods"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "b2bplatform.api.schema.add_error_responses",
+        "core.schema.add_error_responses",
     ],
 }
 
@@ -281,11 +281,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MessageStatus"] = ["queued", "sendi
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModeratorTaskStatus"] = "requests_app.models.ModeratorTaskStatus"
 
 # --- quality ---
-# OPTIONS answers name the view and its media types only (no get_object(), see b2bplatform/api/metadata.py).
-REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "b2bplatform.api.metadata.ActionlessMetadata"
+# OPTIONS answers name the view and its media types only (no get_object(), see core/metadata.py).
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "core.metadata.ActionlessMetadata"
 
 # --- Content-Security-Policy ---------------------------------------------------------------
-# Sent on every HTML page (admin, /docs, /redoc) by b2bplatform.middleware. Scripts only from our origin (the
+# Sent on every HTML page (admin, /docs, /redoc) by core.middleware. Scripts only from our origin (the
 # Swagger UI and ReDoc bundles are served by drf-spectacular-sidecar); inline styles and a blob: worker are
 # what ReDoc needs. An empty value sends no header.
 CONTENT_SECURITY_POLICY = env.str(

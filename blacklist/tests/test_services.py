@@ -2,7 +2,6 @@
 
 import pytest
 
-from b2bplatform.api.errors import ValidationFailed
 from blacklist.errors import DomainNotBlacklisted, InnNotBlacklisted
 from blacklist.models import DomainBlacklistEntry, DomainBlacklistUrl, InnBlacklistEntry
 from blacklist.services import (
@@ -12,6 +11,7 @@ from blacklist.services import (
     inn_blacklist_remove,
 )
 from blacklist.tests.helpers import make_message, make_recipient, make_request, state
+from core.errors import ValidationFailed
 from messaging.models import Direction, MessageStatus
 from suppliers.services import supplier_sync_domains
 from suppliers.tests.factories import SupplierFactory, SupplierSiteFactory

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
-from b2bplatform.api.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from messaging.errors import AlreadySent
 from messaging.models import Mailing, Message, MessageStatus
 from messaging.services import mailing_send, validate_mailing_text

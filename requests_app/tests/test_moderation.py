@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 from messaging.models import Direction, Message, MessageStatus, Recipient
 from requests_app.errors import KeyNotFound, RequestNotLinkable
 from requests_app.models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestStatus

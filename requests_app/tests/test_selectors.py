@@ -2,7 +2,7 @@
 
 import pytest
 
-from b2bplatform.api.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from requests_app.models import RequestStatus
 from requests_app.selectors import (
     request_get,

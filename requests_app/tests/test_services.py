@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from attachments.models import Attachment
-from b2bplatform.api.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from requests_app.errors import RequestNotDraft, RequestNotEditable, RequestNotFound
 from requests_app.models import ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus
 from requests_app.services import (

@@ -21,7 +21,7 @@ def drop_trigram_index(apps, schema_editor) -> None:
 
 
 def backfill_domains(apps, schema_editor) -> None:
-    from suppliers.domains import InvalidDomain, root_domain
+    from core.domains import InvalidDomain, root_domain
 
     Supplier = apps.get_model("suppliers", "Supplier")
     SupplierDomain = apps.get_model("suppliers", "SupplierDomain")

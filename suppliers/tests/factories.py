@@ -7,7 +7,7 @@ other apps' tests see what production code would see.
 import factory
 from stdnum.ru import inn as stdnum_inn
 
-from suppliers.domains import root_domain
+from core.domains import root_domain
 from suppliers.models import Supplier, SupplierSite, SupplierType
 from suppliers.services import supplier_sync_domains
 

@@ -5,10 +5,10 @@ from urllib.parse import quote
 
 import pytest
 
-from b2bplatform.api.errors import ValidationFailed
 from blacklist.models import DomainBlacklistEntry, DomainBlacklistUrl
 from blacklist.services import domain_blacklist_add
 from blacklist.tests.helpers import make_message, make_recipient, make_request, state
+from core.errors import ValidationFailed
 from messaging.models import MessageStatus
 from suppliers.checko import CHECKO_OFF_MESSAGE
 from suppliers.decisions import CardData, domain_decide, domain_url_add

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from publicsuffixlist import PublicSuffixList
 
-from suppliers.domains import InvalidDomain, normalize_url, root_domain
+from core.domains import InvalidDomain, normalize_url, root_domain
 
 LABEL = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?\Z", fullmatch=True)
 SUFFIX = st.sampled_from(["ru", "com", "xn--p1ai", "co.uk", "spb.ru", "org", "su", "com.ru"])

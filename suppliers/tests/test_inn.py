@@ -3,8 +3,8 @@
 import pytest
 from rest_framework import serializers
 
-from suppliers.fields import InnField
-from suppliers.inn import InvalidInn, is_valid_inn, normalize_inn
+from core.fields import InnField
+from core.inn import InvalidInn, is_valid_inn, normalize_inn
 from suppliers.tests.factories import company_inn, personal_inn
 
 

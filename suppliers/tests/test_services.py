@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from b2bplatform.api.errors import ValidationFailed
+from core.errors import ValidationFailed
 from suppliers.checko import CHECKO_OFF_MESSAGE
 from suppliers.errors import DuplicateInn, DuplicateUrl, SupplierNotFound
 from suppliers.models import Supplier, SupplierDomain, SupplierSite

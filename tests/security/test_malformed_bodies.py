@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.parsers import JSONParser as DrfJSONParser
 from rest_framework.test import APIClient
 
-from b2bplatform.api.parsers import MAX_DEPTH, JSONParser
+from core.parsers import MAX_DEPTH, JSONParser
 from requests_app.models import Request
 from tests.security.world import World
 

@@ -1,7 +1,7 @@
 """``OPTIONS`` on every API route answers without a server error and without loading the object.
 
 DRF's default metadata called ``get_object()`` on detail routes, which crashed (500) on views that read through
-selectors; ``b2bplatform.api.metadata.ActionlessMetadata`` describes the view only.
+selectors; ``core.metadata.ActionlessMetadata`` describes the view only.
 """
 
 import pytest

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .inn import InvalidInn, normalize_inn
+from core.inn import InvalidInn, normalize_inn
 
 
 @extend_schema_field({"type": "string", "pattern": "^[0-9]{10}$|^[0-9]{12}$", "example": "7707083893"})

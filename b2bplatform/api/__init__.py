@@ -1,1 +1,0 @@
-"""Cross-app API plumbing: error shapes, pagination, permissions, health."""
