@@ -72,7 +72,11 @@ class UnsupportedMediaType(DomainError):
 class ValidationFailed(DomainError):
     """A validation error found by a service; rendered in the 422 list shape.
 
-    ``errors`` is a list of ``(loc, msg, type)`` tuples, e.g. ``(("body", "keys", 3), "...", "value_error")``.
+    ``errors`` is a list of ``(path, msg, type)`` tuples whose path names the input in Python terms, e.g.
+    ``(("keys", 3, "text"), "...", "value_error")`` or ``(("attachment_ids",), ...)``. Services do not know
+    where the input came from or how the contract spells it: the view that called them does, and the
+    exception handler turns the path into the contract's ``loc`` with the view's ``error_locations``
+    (see ``core.exceptions.locate``).
     """
 
     status_code = 422

@@ -64,9 +64,32 @@ def _detail_and_code(exc: drf_exceptions.APIException) -> tuple[str, str]:
     return str(detail), str(getattr(detail, "code", None) or exc.default_code)
 
 
+def locate(path: Loc, view: Any) -> Loc:
+    """The contract location of a service's Python field path, as the calling view declares it.
+
+    A view may set ``error_locations = {python_name: contract_location}`` for the names that differ or that
+    do not come from the body, e.g. ``{"attachment_ids": ("body", "attachmentids"), "inn": ("path", "inn")}``,
+    and ``error_names = {python_name: contract_name}`` for names deeper in the path
+    (``("recipients", 0, "supplier_id")`` → ``("body", "recipients", 0, "supplierid")``). Anything else is
+    a body field of the same name.
+    """
+    if not path:
+        return ("body",)
+    locations: dict[str, Loc] = getattr(view, "error_locations", {})
+    names: dict[str, str] = getattr(view, "error_names", {})
+    head, *rest = path
+    if head in ("body", "query", "path"):  # TRANSITION: removed once every service speaks Python names
+        return path
+    prefix = locations.get(head, ("body", names.get(head, head))) if isinstance(head, str) else ("body", head)
+    return (*prefix, *(names.get(part, part) if isinstance(part, str) else part for part in rest))
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ValidationFailed):
-        return validation_response([{"loc": list(loc), "msg": msg, "type": kind} for loc, msg, kind in exc.errors])
+        view = context.get("view")
+        return validation_response(
+            [{"loc": list(locate(path, view)), "msg": msg, "type": kind} for path, msg, kind in exc.errors]
+        )
     if isinstance(exc, DomainError):
         response = Response(exc.as_body(), status=exc.status_code)
         if isinstance(exc, TooManyRequests):
