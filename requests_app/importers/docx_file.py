@@ -1,7 +1,7 @@
 """Word documents: keys are usually in a table; a document without tables is read line by line."""
 
 from collections.abc import Generator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import docx
 
@@ -14,8 +14,8 @@ def read_docx_rows(stream: BinaryIO) -> Generator[Row]:
     """Yield (row number, cells): the rows of all tables numbered on, or the paragraphs' lines.
 
     Text outside tables is ignored when tables exist: it is the letter around the list, not keys.
-    Merged cells repeat their text in every grid column they span, which keeps columns aligned with the
-    heading.
+    A cell merged across grid columns gives its text to the first of them and leaves the others empty, which
+    keeps columns aligned with the heading without repeating a total or a note in every column.
     """
     try:
         document = docx.Document(stream)
@@ -23,7 +23,16 @@ def read_docx_rows(stream: BinaryIO) -> Generator[Row]:
         raise UnsupportedFileType("The file is not a readable .docx document.") from error
     if document.tables:
         rows = (row for table in document.tables for row in table.rows)
-        yield from enumerate(([cell.text for cell in row.cells] for row in rows), start=1)
+        yield from enumerate((_row_texts(row) for row in rows), start=1)
     else:
         # A soft line break inside a paragraph is a new line for the reader, so split on it too.
         yield from split_lines("\n".join(paragraph.text for paragraph in document.paragraphs).splitlines())
+
+
+def _row_texts(row: Any) -> list[str]:
+    seen: set[int] = set()
+    texts = []
+    for cell in row.cells:  # a merged cell comes back once per grid column it spans
+        texts.append("" if id(cell._tc) in seen else cell.text)
+        seen.add(id(cell._tc))
+    return texts

@@ -31,6 +31,18 @@ class NoKeysFound(KeysFileError):
     code = "no_keys_found"
 
 
+class UnknownSheet(KeysFileError):
+    """The buyer named a sheet (`sheet=`) the workbook does not have; `sheets` lists the ones it has."""
+
+    code = "unknown_sheet"
+
+    def __init__(self, wanted: object, sheets: list[str]) -> None:
+        self.wanted = str(wanted)
+        self.sheets = list(sheets)
+        names = ", ".join(f"{number} '{name}'" for number, name in enumerate(self.sheets, start=1))
+        super().__init__(f"The workbook has no sheet '{wanted}'; give a name or a number of one of: {names}.")
+
+
 class FileTooComplex(KeysFileError):
     """The parse of the file went over its memory or time cap (`sandbox.py`): the file costs more to read
     than any request list should, so it is refused (413) instead of taking a server process with it."""

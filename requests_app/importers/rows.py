@@ -11,13 +11,25 @@ from itertools import chain, islice
 from typing import TypeVar
 
 from requests_app.importers.errors import EmptyFile, NoKeysFound
-from requests_app.importers.types import ImportResult, ParsedKey, Row, RowError
-from requests_app.importers.values import CellError, cell_text, is_blank, parse_pos, parse_qty, parse_text, parse_unit
+from requests_app.importers.skip_rules import RowContext, skip_reason
+from requests_app.importers.types import ImportResult, ImportWarning, ParsedKey, Row, RowError
+from requests_app.importers.values import (
+    MAX_NOTE_LENGTH,
+    CellError,
+    cell_text,
+    is_blank,
+    parse_pos,
+    parse_qty,
+    parse_text,
+    parse_unit,
+)
 
 T = TypeVar("T")
 
 MAX_KEYS = 2000
 HEADER_SCAN_ROWS = 10
+SCORE_ROWS = 50
+HEADING_SCORE = 5
 
 # Column name → field. Compared after `_label_key`: lower case, `ё→е`, punctuation turned into spaces.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -28,6 +40,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # Mapping of a field to its column index in a row.
 Layout = dict[str, int]
+# Between the extra columns of a key's note: `Примечание: SKF или аналог; Артикул: 6205-2RS`.
+NOTE_SEPARATOR = "; "
 # Without a header, a row whose first cell is a number is read as `pos | text | unit | qty`.
 POSITIONAL_LAYOUT: Layout = {"pos": 0, "text": 1, "unit": 2, "qty": 3}
 
@@ -74,19 +88,33 @@ def detect_header(cells: Sequence[object]) -> Layout | None:
     return layout if "text" in layout else None
 
 
-def rows_to_result(rows: Iterable[Row]) -> ImportResult:
-    """Read keys from rows; at most `MAX_KEYS` data rows are read, the next one is reported and reading stops."""
+def rows_to_result(rows: Iterable[Row], *, sheet: str | None = None) -> ImportResult:
+    """Read keys from rows; at most `MAX_KEYS` data rows are read, the next one is reported and reading stops.
+
+    Rows that are not items (`skip_rules`), the title block above the heading and repeated headings are
+    skipped and reported in `ImportResult.warnings`, each tagged with `sheet`.
+    """
     non_empty = (row for row in rows if not all(is_blank(value) for value in row[1]))
     head = list(islice(non_empty, HEADER_SCAN_ROWS))
     if not head:
         raise EmptyFile("The file has no rows with data.")
     layout, first_data = _find_layout(head)
     has_heading = first_data > 0
-    builder = _KeyBuilder(layout)
+    builder = _KeyBuilder(layout, head[first_data - 1][1] if has_heading else (), sheet)
+    builder.warn_layout(head, first_data)
+    since_heading = 1 if has_heading else 0
     for row_number, cells in chain(head[first_data:], non_empty):
         if has_heading and detect_header(cells) == layout:
-            continue  # the heading repeated (concatenated exports, tables split across pages)
+            # The heading repeated (concatenated exports, tables split across pages).
+            builder.warn(row_number, "heading repeated", "skipped_heading")
+            since_heading = 1
+            continue
         if builder.is_unfilled(cells):
+            continue
+        skipped = skip_reason(cells, builder.context(since_heading))
+        since_heading += 1 if since_heading else 0
+        if skipped is not None:
+            builder.warn(row_number, skipped[1], skipped[0])
             continue
         if builder.rows_read == MAX_KEYS:
             builder.errors.append(RowError(row_number, f"too many keys: at most {MAX_KEYS} are allowed"))
@@ -96,6 +124,29 @@ def rows_to_result(rows: Iterable[Row]) -> ImportResult:
     if not result.keys and not result.errors:
         raise NoKeysFound("The file has no keys: only a heading, or nothing under it.")
     return result
+
+
+def score_rows(rows: Iterable[Row]) -> int:
+    """How surely these rows hold the item table (0 = not at all), to choose a workbook's sheet.
+
+    Reads at most `SCORE_ROWS` non-empty rows: a heading naming two fields or more is worth
+    `HEADING_SCORE`, each row with a text and a readable pos or qty one point. A cover letter scores 0.
+    """
+    non_empty = [row for row in islice(rows, SCORE_ROWS * 4) if not all(is_blank(value) for value in row[1])]
+    head = non_empty[:SCORE_ROWS]
+    if not head:
+        return 0
+    layout, first_data = _find_layout(head[:HEADER_SCAN_ROWS])
+    if layout is None:
+        return 0
+    score = HEADING_SCORE if first_data > 0 and len(layout) >= 2 else 0
+    probe = _KeyBuilder(layout, (), None)
+    for since_heading, (row_number, cells) in enumerate(head[first_data:], start=1):
+        if skip_reason(cells, probe.context(since_heading if first_data else 0)) is not None:
+            continue
+        key = probe.try_key(row_number, cells)
+        score += key is not None and (key.pos != 0 or key.qty is not None)
+    return score
 
 
 def _find_layout(head: list[Row]) -> tuple[Layout | None, int]:
@@ -123,27 +174,64 @@ def _is_pos(value: object) -> bool:
 
 
 class _KeyBuilder:
-    """Collects keys and row errors; numbers the keys without a pos after the largest pos in the file."""
+    """Collects keys, row errors and warnings; numbers the keys without a pos after the largest pos in the
+    file; keeps the columns the layout does not use in the key's note."""
 
-    def __init__(self, layout: Layout | None) -> None:
+    def __init__(self, layout: Layout | None, heading: Sequence[object], sheet: str | None) -> None:
         self.layout = layout
+        self.sheet = sheet
         self.rows_read = 0
         self.errors: list[RowError] = []
+        self.warnings: list[ImportWarning] = []
         self._pending: list[ParsedKey] = []  # pos 0 = to be numbered in finish()
         self._pos_rows: dict[int, int] = {}
+        self._items_with_pos = 0
+        used = set(layout.values()) if layout else set()
+        # Extra columns: every heading cell no field took (`Примечание`, `Артикул`…), by index.
+        self._extra = {
+            index: cell_text(label).rstrip(":").strip()
+            for index, label in enumerate(heading)
+            if index not in used and not is_blank(label)
+        }
+
+    def warn(self, row: int | None, msg: str, kind: str) -> None:
+        self.warnings.append(ImportWarning(row=row, sheet=self.sheet, msg=msg, type=kind))
+
+    def warn_layout(self, head: list[Row], first_data: int) -> None:
+        """Say what was guessed about the table's shape: the title rows skipped, a guessed text column, or
+        columns read by position because there is no heading."""
+        if first_data > 1:
+            first, last = head[0][0], head[first_data - 2][0]
+            rows = f"row {first}" if first == last else f"rows {first}–{last}"
+            self.warn(first, f"{rows} above the heading taken for the title and skipped", "skipped_title")
+        if first_data > 0 and self.layout is not None:
+            heading_row, heading = head[first_data - 1]
+            label = heading[self.layout["text"]]
+            if field_for_label(cell_text(label)) != "text":
+                self.warn(heading_row, f"column {_show_label(label)} taken for the item names", "guessed_header")
+        elif self.layout is POSITIONAL_LAYOUT:
+            self.warn(head[0][0], "no heading found: columns read as pos | text | unit | qty", "guessed_columns")
+
+    def context(self, since_heading: int) -> RowContext:
+        return RowContext(self.layout, since_heading, len(self._pending), self._items_with_pos)
 
     def is_unfilled(self, cells: Sequence[object]) -> bool:
         """A template row numbered in advance but left empty (`17 | | |`): not a key, and not an error."""
         pos_index = self.layout.get("pos") if self.layout else None
-        return pos_index is not None and all(is_blank(value) for index, value in enumerate(cells) if index != pos_index)
+        if pos_index is None or (pos_index < len(cells) and not _is_pos(cells[pos_index])):
+            return False  # text alone in the pos column is for `skip_rules.section_row` to report
+        return all(is_blank(value) for index, value in enumerate(cells) if index != pos_index)
+
+    def try_key(self, row_number: int, cells: Sequence[object]) -> ParsedKey | None:
+        """The key of a row without recording anything (for scoring), or None if any field is unreadable."""
+        problems: list[str] = []
+        pos, key = self._key(row_number, cells, problems)
+        return None if problems else key
 
     def add(self, row_number: int, cells: Sequence[object]) -> None:
         self.rows_read += 1
         problems: list[str] = []
-        text = _parsed(parse_text, self._cell(cells, "text"), problems)
-        pos = _parsed(parse_pos, self._cell(cells, "pos"), problems)
-        qty = _parsed(parse_qty, self._cell(cells, "qty"), problems)
-        unit = _parsed(parse_unit, self._cell(cells, "unit"), problems)
+        pos, key = self._key(row_number, cells, problems)
         if pos is not None:
             if pos in self._pos_rows:
                 problems.append(f"pos {pos} is already used in row {self._pos_rows[pos]}")
@@ -151,8 +239,40 @@ class _KeyBuilder:
                 self._pos_rows[pos] = row_number
         if problems:
             self.errors.extend(RowError(row_number, problem) for problem in problems)
-        elif text is not None:
-            self._pending.append(ParsedKey(pos=pos or 0, text=text, qty=qty, unit=unit, row=row_number))
+        elif key is not None:
+            self._items_with_pos += pos is not None
+            self._pending.append(key)
+
+    def _key(
+        self, row_number: int, cells: Sequence[object], problems: list[str]
+    ) -> tuple[int | None, ParsedKey | None]:
+        """(pos, key): the key is None when the text is missing; `problems` collects what cannot be read."""
+        text = _parsed(parse_text, self._cell(cells, "text"), problems)
+        pos = _parsed(parse_pos, self._cell(cells, "pos"), problems)
+        qty = _parsed(parse_qty, self._cell(cells, "qty"), problems)
+        unit = _parsed(parse_unit, self._cell(cells, "unit"), problems)
+        if text is None:
+            return pos, None
+        note = self._note(row_number, cells)
+        return pos, ParsedKey(pos=pos or 0, text=text, qty=qty, unit=unit, row=row_number, note=note)
+
+    def _note(self, row_number: int, cells: Sequence[object]) -> str | None:
+        """`Header: value; Header2: value2` of the extra columns in column order (cells beyond the heading, or
+        beyond pos/text/unit/qty without one, are added as bare values); cut to `MAX_NOTE_LENGTH` with `…`."""
+        if self.layout is None:
+            return None
+        used = self.layout.values()
+        parts = []
+        for index, value in enumerate(cells):
+            if index in used or is_blank(value):
+                continue
+            label = self._extra.get(index)
+            parts.append(f"{label}: {cell_text(value)}" if label else cell_text(value))
+        note = NOTE_SEPARATOR.join(parts)
+        if len(note) > MAX_NOTE_LENGTH:
+            self.warn(row_number, f"note cut to {MAX_NOTE_LENGTH} characters", "truncated_note")
+            note = note[: MAX_NOTE_LENGTH - 1] + "…"
+        return note or None
 
     def _cell(self, cells: Sequence[object], field: str) -> object:
         if self.layout is None:  # one text per row: keep every filled cell rather than lose any
@@ -168,7 +288,11 @@ class _KeyBuilder:
                 key = replace(key, pos=next_pos)
                 next_pos += 1
             keys.append(key)
-        return ImportResult(keys=keys, errors=self.errors)
+        return ImportResult(keys=keys, errors=self.errors, warnings=self.warnings, sheet=self.sheet)
+
+
+def _show_label(value: object) -> str:
+    return f"'{cell_text(value)[:40]}'"
 
 
 def _parsed(parse: Callable[[object], T], value: object, problems: list[str]) -> T | None:

@@ -43,11 +43,13 @@ from requests_app.importers.errors import (
     FileTooComplex,
     KeysFileError,
     NoKeysFound,
+    UnknownSheet,
     UnsupportedFileType,
 )
-from requests_app.importers.types import ImportResult, ParsedKey, RowError
+from requests_app.importers.sheets import Wanted
+from requests_app.importers.types import ImportResult, ImportWarning, ParsedKey, RowError
 
-# 2,000 keys of at most 1,000 characters and their row errors fit in a fraction of this.
+# 2,000 keys of at most 1,000 characters (and notes as long) and their row errors and warnings fit in this.
 MAX_ANSWER_BYTES = 16 * MiB
 _ERRORS: dict[str, type[KeysFileError]] = {
     cls.code: cls
@@ -75,11 +77,13 @@ class ParseLimits:
 DEFAULT_PARSE_LIMITS = ParseLimits()
 
 
-def parse_in_sandbox(source: Source, filename: str, limits: ParseLimits = DEFAULT_PARSE_LIMITS) -> ImportResult:
+def parse_in_sandbox(
+    source: Source, filename: str, limits: ParseLimits = DEFAULT_PARSE_LIMITS, *, sheet: Wanted = None
+) -> ImportResult:
     """`parse_keys_file` in a capped child process: the same result and errors, plus `FileTooComplex` (413)
     when the child runs out of memory or time."""
     with _as_path(source, filename) as path:
-        answer = _run_child(path, filename, limits)
+        answer = _run_child(path, filename, limits, sheet)
     return _decode(answer, limits)
 
 
@@ -102,9 +106,9 @@ def _as_path(source: Source, filename: str) -> Iterator[str]:
         yield copy.name
 
 
-def _run_child(path: str, filename: str, limits: ParseLimits) -> bytes:
+def _run_child(path: str, filename: str, limits: ParseLimits, sheet: Wanted) -> bytes:
     receiver, sender = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(target=_child_main, args=(sender, path, filename, limits), daemon=True)
+    child = _CONTEXT.Process(target=_child_main, args=(sender, path, filename, limits, sheet), daemon=True)
     try:
         child.start()
     except BaseException:
@@ -132,10 +136,20 @@ def _decode(answer: bytes, limits: ParseLimits) -> ImportResult:
     message = json.loads(answer)
     if "keys" in message:
         keys = [
-            ParsedKey(pos=pos, text=text, qty=None if qty is None else Decimal(qty), unit=unit, row=row)
-            for pos, text, qty, unit, row in message["keys"]
+            ParsedKey(pos=pos, text=text, qty=None if qty is None else Decimal(qty), unit=unit, row=row, note=note)
+            for pos, text, qty, unit, row, note in message["keys"]
         ]
-        return ImportResult(keys=keys, errors=[RowError(row=row, msg=msg) for row, msg in message["errors"]])
+        return ImportResult(
+            keys=keys,
+            errors=[RowError(row=row, msg=msg) for row, msg in message["errors"]],
+            warnings=[
+                ImportWarning(row=row, sheet=sheet, msg=msg, type=kind) for row, sheet, msg, kind in message["warnings"]
+            ],
+            sheet=message["sheet"],
+            sheets=message["sheets"],
+        )
+    if message.get("error") == UnknownSheet.code:
+        raise UnknownSheet(message["wanted"], message["sheets"])
     if "error" in message:
         raise _ERRORS.get(message["error"], KeysFileError)(message["detail"])
     if "out_of_memory" in message:
@@ -143,16 +157,15 @@ def _decode(answer: bytes, limits: ParseLimits) -> ImportResult:
     raise RuntimeError(f"The keys file parser failed in its child process:\n{message.get('crash', '')}")
 
 
-def _child_main(answer: Connection, path: str, filename: str, limits: ParseLimits) -> None:
+def _child_main(answer: Connection, path: str, filename: str, limits: ParseLimits, sheet: Wanted) -> None:
     """Runs in the child: cap itself, parse, send one JSON message, exit."""
     _cap_resources(limits)
     message: dict[str, Any]
     try:
-        result = parse_keys_file(path, filename, archive_limits=limits.archive)
-        message = {
-            "keys": [[k.pos, k.text, None if k.qty is None else str(k.qty), k.unit, k.row] for k in result.keys],
-            "errors": [[e.row, e.msg] for e in result.errors],
-        }
+        result = parse_keys_file(path, filename, sheet=sheet, archive_limits=limits.archive)
+        message = _encode(result)
+    except UnknownSheet as error:
+        message = {"error": error.code, "detail": str(error), "wanted": error.wanted, "sheets": error.sheets}
     except MemoryError:
         message = {"out_of_memory": True}
     except KeysFileError as error:
@@ -163,6 +176,17 @@ def _child_main(answer: Connection, path: str, filename: str, limits: ParseLimit
         message = {"crash": traceback.format_exc(limit=20)[-10_000:]}
     answer.send_bytes(json.dumps(message).encode())
     answer.close()
+
+
+def _encode(result: ImportResult) -> dict[str, Any]:
+    """The result as JSON-ready lists (the order of `_decode`); a Decimal travels as its exact string."""
+    return {
+        "keys": [[k.pos, k.text, None if k.qty is None else str(k.qty), k.unit, k.row, k.note] for k in result.keys],
+        "errors": [[e.row, e.msg] for e in result.errors],
+        "warnings": [[w.row, w.sheet, w.msg, w.type] for w in result.warnings],
+        "sheet": result.sheet,
+        "sheets": result.sheets,
+    }
 
 
 def _cap_resources(limits: ParseLimits) -> None:

@@ -25,12 +25,13 @@ def split_lines(lines: Iterable[str]) -> Generator[Row]:
     into two columns just because of its own punctuation.
     """
     lines = list(lines)
-    delimiter = _pick_delimiter(lines)
+    delimiter = pick_delimiter(lines)
     for number, line in enumerate(lines, start=1):
         yield number, _split(line, delimiter)
 
 
-def _pick_delimiter(lines: list[str]) -> str | None:
+def pick_delimiter(lines: list[str]) -> str | None:
+    """The delimiter most sampled non-blank lines hold, or None: the text is not delimited."""
     sample = [line for line in lines if line.strip()][:_SAMPLE_LINES]
     for delimiter in _DELIMITERS:
         if sample and sum(delimiter in line for line in sample) * 2 > len(sample):

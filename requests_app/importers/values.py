@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from requests_app.normalize import clean_key_text
 
 MAX_TEXT_LENGTH = 1000
+MAX_NOTE_LENGTH = 1000  # RequestKey.note; longer notes are cut (rows.py) rather than refused
 MAX_UNIT_LENGTH = 32
 MAX_POS = 2_147_483_647  # the largest value the database integer column accepts
 # RequestKey.qty is DecimalField(max_digits=18, decimal_places=4): refuse here what the database would refuse.
