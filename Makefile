@@ -32,14 +32,16 @@ run: install
 test: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-TYPED = $(wildcard */services.py */selectors.py */decisions.py */moderation.py)
+TYPED = core $(wildcard */services.py */selectors.py */decisions.py */moderation.py)
 
+## lint: ruff, the format check, mypy and the floor plan (.importlinter); .ci/run and pre-commit run the same
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) typecheck
+	$(BIN)/lint-imports --config .importlinter --no-logo
 
-## typecheck: mypy with django-stubs over the services and selectors (STYLE.md §10)
+## typecheck: mypy with django-stubs over the ground floor (core) and the services and selectors
 typecheck: install-dev
 	$(BIN)/mypy $(TYPED)
 

@@ -3,12 +3,12 @@
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import MODERATORS_GROUP, User
+from accounts.models import User
+from accounts.tests.factories import UserFactory
 
 
 def _client_for(user: User | None) -> APIClient:
@@ -20,11 +20,10 @@ def _client_for(user: User | None) -> APIClient:
 
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:
+    """``make_user(email, moderator=False, **fields)``: the one user factory (``UserFactory``) with a fixed e-mail."""
+
     def make(email: str, *, moderator: bool = False, **fields) -> User:
-        user = User.objects.create_user(email, is_staff=moderator, **fields)
-        if moderator:
-            user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-        return user
+        return UserFactory(email=email, moderator=moderator, **fields)
 
     return make
 

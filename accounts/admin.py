@@ -9,6 +9,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdminMixin
+
 from .emails import InvalidEmail, canonical_email
 from .models import MODERATORS_GROUP, OtpChallenge, OtpFailureStreak, User
 
@@ -82,16 +84,8 @@ class UserAdmin(DjangoUserAdmin):
         return "moderator" if is_moderator else "buyer"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(OtpChallenge)
-class OtpChallengeAdmin(ReadOnlyAdmin):
+class OtpChallengeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Audit view of login codes. ``code_hmac`` is never listed, shown or searchable."""
 
     list_display = ("id", "email", "state", "attempts", "created_at", "expires_at", "used_at", "request_ip")
@@ -101,15 +95,16 @@ class OtpChallengeAdmin(ReadOnlyAdmin):
     fields = ("email", "state", "attempts", "created_at", "expires_at", "used_at", "cancelled_at", "request_ip")
     readonly_fields = fields
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(OtpFailureStreak)
-class OtpFailureStreakAdmin(ReadOnlyAdmin):
+class OtpFailureStreakAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Addresses with failed verifies in a row; deleting a row unlocks the address at once."""
 
     list_display = ("email", "failures", "last_failure_at", "locked_until")
     search_fields = ("email",)
     fields = ("email", "failures", "last_failure_at", "locked_until")
     readonly_fields = fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Deleting is the one write allowed here (the unlock), for whoever has the model's delete permission."""
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)

@@ -191,6 +191,7 @@ class OtpFailureStreak(models.Model):
 
     class Meta:
         verbose_name = "OTP failure streak (address lock)"
+        verbose_name_plural = "OTP failure streaks (address locks)"
 
     def __str__(self) -> str:
         return f"{self.email}: {self.failures} failures"

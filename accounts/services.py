@@ -157,8 +157,9 @@ def logout(*, user: User, refresh_token: str) -> None:
     token.blacklist()
 
 
-def user_set_email_policy(*, user: User, emailpolicy: str) -> User:
-    user.emailpolicy = EmailPolicy(emailpolicy)
+def user_set_email_policy(*, user: User, policy: str) -> User:
+    """Store the caller's e-mail policy (an ``EmailPolicy`` value, already validated by the edge)."""
+    user.emailpolicy = EmailPolicy(policy)
     user.save(update_fields=["emailpolicy", "updated_at"])
     return user
 

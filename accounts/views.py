@@ -1,15 +1,18 @@
-"""Auth endpoints: validate → one service → serialize."""
+"""Auth endpoints: validate → one service → serialize.
+
+Two ViewSets because the two halves differ in who may call them: ``LoginViewSet`` is anonymous (no
+authentication at all, so a stale token cannot turn a login into a 401), ``SessionViewSet`` needs the caller's
+access token. Routed explicitly in ``urls.py``; bodies are JSON (the default parser, ``core.parsers.JSONParser``).
+"""
 
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
-
-from core.parsers import JSONParser
 
 from . import services
 from .client_ip import client_ip
@@ -46,8 +49,11 @@ def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
     return serializer.validated_data
 
 
-class OtpRequestView(APIView):
-    parser_classes = [JSONParser]
+# No class docstrings here: drf-spectacular would publish them as the description of every operation.
+
+
+# Asking for a code, exchanging it for tokens, rotating the refresh token: before there is a session.
+class LoginViewSet(viewsets.ViewSet):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
@@ -60,17 +66,11 @@ class OtpRequestView(APIView):
         responses={200: AuthOtpRequestResponseDTOSerializer, 429: TOO_MANY},
         parameters=[RETRY_AFTER],
     )
-    def post(self, request: Request) -> Response:
+    def otp_request(self, request: Request) -> Response:
         data = _validated(AuthOtpRequestDTOSerializer, request)
         services.otp_request(email=data["email"], ip=client_ip(request))
         body = {"success": True, "message": OTP_SENT_MESSAGE, "resendafter": services.OTP_RESEND_AFTER_SECONDS}
         return Response(AuthOtpRequestResponseDTOSerializer(body).data)
-
-
-class OtpVerifyView(APIView):
-    parser_classes = [JSONParser]
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="auth_otp_verify_auth_otp_verify_post",
@@ -86,16 +86,10 @@ class OtpVerifyView(APIView):
         },
         parameters=[RETRY_AFTER],
     )
-    def post(self, request: Request) -> Response:
+    def otp_verify(self, request: Request) -> Response:
         data = _validated(AuthOtpVerifyDTOSerializer, request)
         login = services.otp_verify(email=data["email"], code=data["code"])
         return Response(AuthLoginResponseDTOSerializer(login).data)
-
-
-class TokenRefreshView(APIView):
-    parser_classes = [JSONParser]
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="auth_token_refresh_auth_token_refresh_post",
@@ -105,15 +99,14 @@ class TokenRefreshView(APIView):
         request=AuthRefreshTokenDTOSerializer,
         responses={200: AuthTokenPairDTOSerializer, 401: INVALID_REFRESH},
     )
-    def post(self, request: Request) -> Response:
+    def token_refresh(self, request: Request) -> Response:
         data = _validated(AuthRefreshTokenDTOSerializer, request)
         pair = services.token_refresh(refresh_token=data["refreshtoken"])
         return Response(AuthTokenPairDTOSerializer(pair).data)
 
 
-class LogoutView(APIView):
-    parser_classes = [JSONParser]
-
+# The logged-in caller: log out, who am I, my e-mail policy.
+class SessionViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="auth_logout_auth_logout_post",
         summary="Log out: blacklist the refresh token",
@@ -121,25 +114,19 @@ class LogoutView(APIView):
         request=AuthRefreshTokenDTOSerializer,
         responses={200: AuthSuccessDTOSerializer, 401: INVALID_REFRESH},
     )
-    def post(self, request: Request) -> Response:
+    def logout(self, request: Request) -> Response:
         data = _validated(AuthRefreshTokenDTOSerializer, request)
         services.logout(user=request.user, refresh_token=data["refreshtoken"])
         return Response(AuthSuccessDTOSerializer({"success": True}).data)
 
-
-class MeView(APIView):
     @extend_schema(
         operation_id="auth_me_auth_me_get",
         summary="The current user",
         tags=["Auth"],
         responses={200: UserDTOSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def me(self, request: Request) -> Response:
         return Response(UserDTOSerializer(request.user).data)
-
-
-class EmailPolicyView(APIView):
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="auth_policy_auth_policy_put",
@@ -149,7 +136,7 @@ class EmailPolicyView(APIView):
         request=AuthEmailPolicyDTOSerializer,
         responses={200: UserDTOSerializer},
     )
-    def put(self, request: Request) -> Response:
+    def policy(self, request: Request) -> Response:
         data = _validated(AuthEmailPolicyDTOSerializer, request)
-        user = services.user_set_email_policy(user=request.user, emailpolicy=data["emailpolicy"])
+        user = services.user_set_email_policy(user=request.user, policy=data["emailpolicy"])
         return Response(UserDTOSerializer(user).data)

@@ -1,19 +1,19 @@
 """Read-only admin of attachments; staff may download a file through the admin only."""
 
-from typing import Any
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import Attachment
 from .responses import attachment_download_response
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "original_filename", "owner", "size_bytes", "short_sha256", "is_deleted", "created_at")
     list_filter = ("is_deleted", "content_type")
     list_select_related = ("owner",)
@@ -41,15 +41,6 @@ class AttachmentAdmin(admin.ModelAdmin):
     def download_link(self, obj: Attachment) -> str:
         url = reverse("admin:attachments_attachment_download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_filename)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         download = path(

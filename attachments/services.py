@@ -49,7 +49,7 @@ def _validate_size(uploaded_file: File) -> int:
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise too_large_error(settings.ATTACHMENT_MAX_BYTES)
     if size <= 0:
-        raise ValidationFailed([(("body", "file"), "The submitted file is empty.", "value_error")])
+        raise ValidationFailed([(("uploaded_file",), "The submitted file is empty.", "value_error")])
     return size
 
 

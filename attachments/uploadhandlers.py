@@ -36,7 +36,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
     def handle_raw_input(
         self,
         input_data: Any,
-        META: dict[str, Any],  # noqa: N803 - Django's parameter name
+        META: dict[str, Any],  # Django's parameter name
         content_length: int,
         boundary: Any,  # bytes at run time; the stubs say str
         encoding: str | None = None,

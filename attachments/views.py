@@ -1,6 +1,7 @@
 """Attachments API for buyers: upload (streamed), list, get, soft delete, download."""
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +33,7 @@ class AttachmentViewSet(viewsets.ViewSet):
     """The caller's own attachments; every other user's id answers 404."""
 
     parser_classes = [MultiPartParser]  # only the upload has a body; JSON there is a 415
+    error_locations: ClassVar[Mapping[str, tuple[str | int, ...]]] = {"uploaded_file": ("body", "file")}
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         """Uploads stream through the hashing handler; it must be installed before DRF parses the body."""
@@ -77,7 +79,7 @@ class AttachmentViewSet(viewsets.ViewSet):
         parameters=[ATTACHMENT_ID],
         responses={200: AttachmentDTOSerializer},
     )
-    def retrieve(self, request: Request, attachmentId: int) -> Response:  # noqa: N803 - contract's name
+    def retrieve(self, request: Request, attachmentId: int) -> Response:
         attachment = selectors.attachment_get(owner=request.user, attachment_id=attachmentId)
         return Response(AttachmentDTOSerializer(attachment).data)
 
@@ -88,7 +90,7 @@ class AttachmentViewSet(viewsets.ViewSet):
         parameters=[ATTACHMENT_ID],
         responses={200: AttachmentDeletedResponseSerializer},
     )
-    def destroy(self, request: Request, attachmentId: int) -> Response:  # noqa: N803 - contract's name
+    def destroy(self, request: Request, attachmentId: int) -> Response:
         services.attachment_delete(owner=request.user, attachment_id=attachmentId)
         return Response({"success": True, "message": "Deleted"})
 
@@ -102,6 +104,6 @@ class AttachmentViewSet(viewsets.ViewSet):
             304: OpenApiResponse(description="If-None-Match matched the ETag."),
         },
     )
-    def download(self, request: Request, attachmentId: int) -> HttpResponse:  # noqa: N803 - contract's name
+    def download(self, request: Request, attachmentId: int) -> HttpResponse:
         attachment = selectors.attachment_get(owner=request.user, attachment_id=attachmentId)
         return attachment_download_response(request, attachment)

@@ -1,6 +1,9 @@
 """The moderators' console: the Django admin with a landing page that says what is waiting.
 
 Installed through ``B2BAdminConfig`` (``default_site``), so ``admin.site`` and every ``@admin.register`` use it.
+Django imports this module the first time ``admin.site`` is used, i.e. from the apps' ``admin.py`` during the
+admin's autodiscovery in ``AdminConfig.ready()``: every model is loaded by then, so the top floor imports the
+apps' models here at module level (nothing below the top floor may import this module).
 """
 
 from dataclasses import dataclass
@@ -11,6 +14,10 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from messaging.models import Message, MessageStatus
+from requests_app.models import ModeratorTask, ModeratorTaskStatus
+from suppliers.models import DomainDecision, DomainDecisionStatus
 
 
 @dataclass(frozen=True)
@@ -28,10 +35,6 @@ def _changelist(model: str, **filters: Any) -> str:
 
 def console_queues(user: Any) -> list[Queue]:
     """The work waiting for moderators; four count queries."""
-    from messaging.models import Message, MessageStatus
-    from requests_app.models import ModeratorTask, ModeratorTaskStatus
-    from suppliers.models import DomainDecision, DomainDecisionStatus
-
     tasks = ModeratorTask.objects.all()
     return [
         Queue(

@@ -7,10 +7,11 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdminMixin
 from core.domains import InvalidDomain, root_domain
 
 from .models import DomainBlacklistEntry, DomainBlacklistUrl, InnBlacklistEntry
-from .services import domain_blacklist_clear, domain_blacklist_untick
+from .services import domain_blacklist_deleted, domain_blacklist_saved
 
 
 class DomainBlacklistEntryForm(forms.ModelForm):
@@ -63,41 +64,29 @@ class DomainBlacklistEntryAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by", "created_at", "updated_at")
 
     def save_model(self, request: HttpRequest, obj: DomainBlacklistEntry, form: Any, change: bool) -> None:
-        """Same rule as the API: the new root unticks not-yet-contacted recipients in all requests."""
+        """Same rule as the API (the same signals): the new root unticks not-yet-contacted recipients."""
         if not change:
             obj.created_by = request.user
         previous = DomainBlacklistEntry.objects.filter(pk=obj.pk).values_list("domain", flat=True).first()
         super().save_model(request, obj, form, change)
-        if previous and previous != obj.domain:
-            domain_blacklist_clear(root=previous)
-        domain_blacklist_untick(root=obj.domain)
+        domain_blacklist_saved(root=obj.domain, previous=previous)
 
     def delete_model(self, request: HttpRequest, obj: DomainBlacklistEntry) -> None:
         domain = obj.domain
         super().delete_model(request, obj)
-        domain_blacklist_clear(root=domain)
+        domain_blacklist_deleted(roots=[domain])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DomainBlacklistEntry]) -> None:
         domains = list(queryset.values_list("domain", flat=True))
         super().delete_queryset(request, queryset)
-        for domain in domains:
-            domain_blacklist_clear(root=domain)
+        domain_blacklist_deleted(roots=domains)
 
 
 @admin.register(InnBlacklistEntry)
-class InnBlacklistEntryAdmin(admin.ModelAdmin):
+class InnBlacklistEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Buyers' personal lists: moderators may look, only the buyer changes them."""
 
     list_display = ("inn", "owner", "reason", "created_at")
     list_select_related = ("owner",)
     search_fields = ("inn", "owner__email", "reason")
     readonly_fields = ("owner", "inn", "reason", "created_at", "updated_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

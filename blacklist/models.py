@@ -1,8 +1,19 @@
-"""A buyer's personal blacklist by INN and the moderators' global blacklist of root domains."""
+"""A buyer's personal blacklist by INN, the moderators' global blacklist of root domains, and why they block."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+class BlockedReason(models.TextChoices):
+    """Why a supplier is blocked for a buyer: the answer of ``suppliers.selectors.supplier_block_reasons``.
+
+    Messaging stores it on a recipient (``Recipient.blocked_reason``) and the contract shows it as
+    ``blockedreason``.
+    """
+
+    INN_BLACKLISTED = "inn_blacklisted", "INN blacklisted by the buyer"
+    DOMAIN_BLACKLISTED = "domain_blacklisted", "Domain blacklisted"
 
 
 class InnBlacklistEntry(models.Model):

@@ -15,11 +15,11 @@ class AddUserBlacklistInnRequestDTOSerializer(serializers.Serializer):
 class UserBlacklistInnItemDTOSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     inn = serializers.CharField()
-    supplierid = serializers.IntegerField(allow_null=True)
-    suppliername = serializers.CharField(allow_null=True)
-    checkodata = serializers.JSONField(allow_null=True)
+    supplierid = serializers.IntegerField(source="supplier_id", allow_null=True)
+    suppliername = serializers.CharField(source="supplier_name", allow_null=True)
+    checkodata = serializers.JSONField(source="checko_data", allow_null=True)
     reason = serializers.CharField(allow_null=True)
-    createdat = serializers.DateTimeField()
+    createdat = serializers.DateTimeField(source="created_at")
 
 
 class BlacklistOkResponseSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 """HTTP adapters of the personal INN blacklist and the moderators' global domain blacklist."""
 
+from collections.abc import Mapping
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -19,6 +21,8 @@ from .serializers import (
 )
 from .services import domain_blacklist_add, domain_blacklist_remove, inn_blacklist_add, inn_blacklist_remove
 
+Loc = tuple[str | int, ...]
+
 
 class BlacklistPagination(LimitOffsetPagination):
     """Blacklists are short and shown whole: limit 1..500, default 200."""
@@ -34,6 +38,11 @@ class UserBlacklistInnViewSet(viewsets.GenericViewSet):
     pagination_class = BlacklistPagination
     serializer_class = UserBlacklistInnItemDTOSerializer
     lookup_url_kwarg = "inn"
+
+    @property
+    def error_locations(self) -> Mapping[str, Loc]:
+        """The services' ``("inn",)``: the path's on DELETE, the body's (the default) on POST."""
+        return {"inn": ("path", "inn")} if self.action == "destroy" else {}
 
     @extend_schema(
         operation_id="list_user_blacklist_inn_user_blacklist_inn_get",
@@ -78,6 +87,11 @@ class ModeratorBlacklistDomainViewSet(viewsets.GenericViewSet):
     pagination_class = BlacklistPagination
     serializer_class = ModeratorBlacklistDomainDTOSerializer
     lookup_url_kwarg = "domain"
+
+    @property
+    def error_locations(self) -> Mapping[str, Loc]:
+        """The services' ``("domain",)``: the path's on DELETE, the body's (the default) on POST."""
+        return {"domain": ("path", "domain")} if self.action == "destroy" else {}
 
     @extend_schema(
         operation_id="list_blacklist_domains_moderator_blacklist_domains_get",

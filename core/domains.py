@@ -83,11 +83,6 @@ def root_domain(value: object) -> str:
     return root
 
 
-def is_under(host_or_root: str, root: str) -> bool:
-    """True when ``host_or_root`` (already normalised) is ``root`` or one of its subdomains."""
-    return host_or_root == root or host_or_root.endswith("." + root)
-
-
 def normalize_url(value: object) -> str:
     """A site URL in one canonical spelling, so the same site is stored (and found unique) once.
 

@@ -1,4 +1,4 @@
-"""One exception handler for the whole API, producing the error shapes of API.md.
+"""One exception handler for the whole API: the contract's error shapes (``ErrorDTO``, ``HTTPValidationError``).
 
 * validation errors → ``422 {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}``
 * a body that cannot be parsed (malformed, nested too deep, bad charset) → ``400`` with code ``malformed_body``:
@@ -59,9 +59,10 @@ def _detail_and_code(exc: drf_exceptions.APIException) -> tuple[str, str]:
     if isinstance(detail, dict):  # simplejwt's InvalidToken carries {"detail", "code", "messages"}
         code = str(detail.get("code") or exc.default_code)
         return str(detail.get("detail") or exc.default_detail), code
+    first: object = detail
     if isinstance(detail, list):
-        detail = detail[0] if detail else exc.default_detail
-    return str(detail), str(getattr(detail, "code", None) or exc.default_code)
+        first = detail[0] if detail else exc.default_detail
+    return str(first), str(getattr(first, "code", None) or exc.default_code)
 
 
 def locate(path: Loc, view: Any) -> Loc:
@@ -91,10 +92,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             [{"loc": list(locate(path, view)), "msg": msg, "type": kind} for path, msg, kind in exc.errors]
         )
     if isinstance(exc, DomainError):
-        response = Response(exc.as_body(), status=exc.status_code)
+        answer = Response(exc.as_body(), status=exc.status_code)
         if isinstance(exc, TooManyRequests):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
+            answer["Retry-After"] = str(exc.retry_after)
+        return answer
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": "The request body is too large.", "code": "payload_too_large"}, status=413)
     if isinstance(exc, drf_exceptions.ValidationError):

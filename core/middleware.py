@@ -1,9 +1,9 @@
 """HTTP plumbing that must hold for every response, whichever view (or no view) produced it.
 
-* ``ApiJsonErrorsMiddleware``: under ``/api/`` an error is always the ``{"detail", "code"}`` JSON of API.md.
-  ``handler404``/``handler500`` already answer JSON there, but with ``DEBUG`` on Django bypasses them and
-  renders its technical pages (a 404 listing every URL pattern, a 500 traceback), and a few answers come from
-  outside any handler; this rewrites whatever HTML error reaches it.
+* ``ApiJsonErrorsMiddleware``: under ``/api/`` an error is always the contract's ``ErrorDTO`` JSON
+  (``{"detail", "code"}``). ``handler404``/``handler500`` already answer JSON there, but with ``DEBUG`` on
+  Django bypasses them and renders its technical pages (a 404 listing every URL pattern, a 500 traceback), and
+  a few answers come from outside any handler; this rewrites whatever HTML error reaches it.
 * ``ContentSecurityPolicyMiddleware``: the HTML pages the product serves (the admin, ``/docs``, ``/redoc``)
   carry ``settings.CONTENT_SECURITY_POLICY`` (Django 5.2 has no built-in CSP; 6.0 will). JSON answers do not
   need one: browsers do not render them.

@@ -13,27 +13,20 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import Mailing, Message, MessageStatus, Recipient
 
 
-class ModeratorReadOnlyAdmin(admin.ModelAdmin):
-    """Visible to moderators (staff in the ``moderators`` group) and superusers; nobody adds or deletes."""
+class ModeratorReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Visible to moderators (staff in the ``moderators`` group) and superusers; nobody adds, changes or deletes."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_moderator(request) or super().has_module_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_moderator(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _is_moderator(request: HttpRequest) -> bool:

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = "Messaging"
+
+    def ready(self) -> None:
+        from requests_app.extensions import register_supplier_states
+
+        from . import (
+            receivers,  # noqa: F401 - connects the receivers of blacklist.signals (recipients follow)
+            tasks,  # noqa: F401 - registers the tasks in every process: ``queueing`` publishes by name
+        )
+        from .selectors import recipient_states_for_request
+
+        # The request detail shows each linked supplier's recipient state; requests_app cannot import messaging.
+        register_supplier_states(recipient_states_for_request)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from .email import MailingParts, build_email, mailing_parts
 from .failures import DeliveryError, classify_build_error, classify_send_error
 from .models import DeliveryErrorReason, Direction, Message, MessageStatus
+from .queueing import enqueue_deliveries
 from .selectors import message_for_delivery
 
 logger = logging.getLogger(__name__)
@@ -238,8 +239,6 @@ def requeue_stuck_messages(*, now: datetime | None = None) -> list[int]:
       has used all its attempts (a message that kills workers must not loop for ever).
     Re-published rows get a fresh due time, so a slow backlog is re-published at most once per threshold.
     """
-    from .services import enqueue_deliveries  # deferred: services imports the heavier app graph
-
     now = now or timezone.now()
     with transaction.atomic():
         candidate_ids = [*_release_lost_claims(now), *_refresh_stale_queued(now)]

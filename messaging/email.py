@@ -16,6 +16,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
+from attachments.services import attachment_read_bytes
+
 from .models import Message
 
 TEXT_TEMPLATE = "messaging/request_email.txt"
@@ -31,10 +33,6 @@ def message_id_domain() -> str:
 def new_message_id_token() -> str:
     """A random, unguessable part of a Message-ID (the row id alone would be enumerable)."""
     return secrets.token_hex(8)
-
-
-def format_message_id(*, pk: int, token: str, domain: str) -> str:
-    return f"<msg-{pk}.{token}@{domain}>"
 
 
 def _format_qty(qty: Decimal | None) -> str:
@@ -65,7 +63,8 @@ def email_context(message: Message, parts: MailingParts) -> dict[str, Any]:
     """What the templates show: greeting, the buyer's text, the keys as a table, the buyer's address."""
     request = message.request
     keys = [
-        {"pos": key.pos, "text": key.text, "qty": _format_qty(key.qty), "unit": key.unit or ""} for key in parts.keys
+        {"pos": key.pos, "text": key.text, "qty": _format_qty(key.qty), "unit": key.unit or "", "note": key.note or ""}
+        for key in parts.keys
     ]
     return {
         "subject": message.subject,
@@ -87,8 +86,6 @@ def build_email(
     Header values come from validated data only: the subject was checked for line breaks when the mailing
     was created, addresses are validated e-mail fields, and Django refuses any header with a newline.
     """
-    from attachments.services import attachment_read_bytes  # deferred: attachments is a lower layer
-
     parts = parts or mailing_parts(message)
     context = email_context(message, parts)
     headers = {"Message-ID": message.message_id}

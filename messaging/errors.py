@@ -1,5 +1,7 @@
 """Domain errors of messaging; the API handler turns them into ``{"detail", "code", …}`` answers."""
 
+from collections.abc import Sequence
+
 from core.errors import Conflict, PermissionDenied
 
 
@@ -9,10 +11,14 @@ class NoRecipients(Conflict):
 
 
 class AlreadySent(Conflict):
-    """Raised with ``supplierids=[…]``: the ticked suppliers this request was already e-mailed to."""
+    """The ticked suppliers this request was already e-mailed to; the answer lists them as ``supplierids``."""
 
     code = "already_sent"
     default_detail = "This request was already sent to some of the ticked recipients; use send-new."
+
+    def __init__(self, detail: str | None = None, *, supplier_ids: Sequence[int]) -> None:
+        self.supplier_ids = list(supplier_ids)
+        super().__init__(detail, supplierids=self.supplier_ids)
 
 
 class NotAllowedByPolicy(PermissionDenied):

@@ -10,10 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-class BlockedReason(models.TextChoices):
-    INN_BLACKLISTED = "inn_blacklisted", "INN blacklisted by the buyer"
-    DOMAIN_BLACKLISTED = "domain_blacklisted", "Domain blacklisted"
+from blacklist.models import BlockedReason
 
 
 class Recipient(models.Model):

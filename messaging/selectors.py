@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from requests_app.extensions import SupplierState
 from requests_app.models import Request
 from requests_app.selectors import request_get
 
@@ -19,32 +20,21 @@ SEND_STATUS_BY_MESSAGE_STATUS = {
 
 
 @dataclass(frozen=True, slots=True)
-class RecipientState:
-    selected: bool
-    sendstatus: str  # notsent | queued | sent | failed
-    isnew: bool  # never contacted for this request
-    blockedreason: str | None
-
-
-NOT_A_RECIPIENT = RecipientState(selected=False, sendstatus="notsent", isnew=True, blockedreason=None)
-
-
-@dataclass(frozen=True, slots=True)
 class RecipientRow:
     """One line of ``RecipientDTO``: the recipient, its supplier card and its delivery state."""
 
-    supplierid: int
+    supplier_id: int
     selected: bool
-    suppliername: str
+    supplier_name: str
     inn: str
     email: str
-    isreseller: bool
-    sendstatus: str
-    blockedreason: str | None
+    is_reseller: bool
+    send_status: str  # notsent | queued | sent | failed
+    blocked_reason: str | None
 
 
 def _latest_send_statuses(*, request: Request) -> dict[int, str]:
-    """``{supplier_id: sendstatus}`` of the newest outgoing message to each supplier (1 query)."""
+    """``{supplier_id: send_status}`` of the newest outgoing message to each supplier (1 query)."""
     latest: dict[int, str] = {}
     outgoing = (
         Message.objects.filter(request=request, direction=Direction.OUTGOING, supplier_id__isnull=False)
@@ -56,11 +46,12 @@ def _latest_send_statuses(*, request: Request) -> dict[int, str]:
     return latest
 
 
-def recipient_states_for_request(*, request: Request) -> dict[int, RecipientState]:
+def recipient_states_for_request(request: Request) -> dict[int, SupplierState]:
     """State of every supplier that is a recipient of, or was e-mailed for, ``request`` (2 queries).
 
-    ``sendstatus`` is the state of the newest outgoing message to that supplier; suppliers absent
-    from the answer are in the state ``NOT_A_RECIPIENT``.
+    The provider of ``requests_app.extensions`` (registered in ``MessagingConfig.ready``): ``send_status`` is
+    the state of the newest outgoing message to that supplier; suppliers absent from the answer are in the
+    state ``NOT_A_RECIPIENT``.
     """
     recipients = {
         supplier_id: (selected, blocked)
@@ -69,12 +60,14 @@ def recipient_states_for_request(*, request: Request) -> dict[int, RecipientStat
         )
     }
     latest_status = _latest_send_statuses(request=request)
-    states: dict[int, RecipientState] = {}
+    states: dict[int, SupplierState] = {}
     for supplier_id in recipients.keys() | latest_status.keys():
         selected, blocked = recipients.get(supplier_id, (False, None))
-        sendstatus = latest_status.get(supplier_id, "notsent")
-        states[supplier_id] = RecipientState(
-            selected=selected, sendstatus=sendstatus, isnew=supplier_id not in latest_status, blockedreason=blocked
+        states[supplier_id] = SupplierState(
+            selected=selected,
+            send_status=latest_status.get(supplier_id, "notsent"),
+            is_new=supplier_id not in latest_status,
+            blocked_reason=blocked,
         )
     return states
 
@@ -98,14 +91,14 @@ def recipient_rows(*, request: Request) -> list[RecipientRow]:
     )
     return [
         RecipientRow(
-            supplierid=recipient.supplier_id,
+            supplier_id=recipient.supplier_id,
             selected=recipient.selected,
-            suppliername=recipient.supplier.name,
+            supplier_name=recipient.supplier.name,
             inn=recipient.supplier.inn,
             email=recipient.supplier.email,
-            isreseller=recipient.supplier.is_reseller,
-            sendstatus=latest_status.get(recipient.supplier_id, "notsent"),
-            blockedreason=recipient.blocked_reason,
+            is_reseller=recipient.supplier.is_reseller,
+            send_status=latest_status.get(recipient.supplier_id, "notsent"),
+            blocked_reason=recipient.blocked_reason,
         )
         for recipient in recipients
     ]

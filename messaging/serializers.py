@@ -1,5 +1,6 @@
 """Shapes of the messaging API (names follow the contract's DTOs; drf-spectacular drops "Serializer")."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .models import BlockedReason, Direction, Message, MessageStatus
@@ -22,15 +23,16 @@ class UpdateRecipientsRequestDTOSerializer(serializers.Serializer):
     recipients = RecipientSelectionDTOSerializer(many=True, max_length=MAX_RECIPIENTS)
 
 
+# Serializes a ``selectors.RecipientRow`` (no docstring: it would become the contract's description).
 class RecipientDTOSerializer(serializers.Serializer):
-    supplierid = serializers.IntegerField()
+    supplierid = serializers.IntegerField(source="supplier_id")
     selected = serializers.BooleanField()
-    suppliername = serializers.CharField()
+    suppliername = serializers.CharField(source="supplier_name")
     inn = serializers.CharField()
     email = serializers.CharField()
-    isreseller = serializers.BooleanField()
-    sendstatus = serializers.ChoiceField(choices=SEND_STATUSES)
-    blockedreason = serializers.ChoiceField(choices=BlockedReason.values, allow_null=True)
+    isreseller = serializers.BooleanField(source="is_reseller")
+    sendstatus = serializers.ChoiceField(source="send_status", choices=SEND_STATUSES)
+    blockedreason = serializers.ChoiceField(source="blocked_reason", choices=BlockedReason.values, allow_null=True)
 
 
 class RecipientsResponseDTOSerializer(serializers.Serializer):
@@ -94,6 +96,8 @@ class MessageDTOSerializer(serializers.Serializer):
         return sorted(attachment.pk for attachment in message.attachments.all())
 
 
+# The page `LimitOffsetPagination` answers for the thread (no docstring: it would become the contract's description).
+@extend_schema_serializer(many=False)
 class MessageListResponseDTOSerializer(serializers.Serializer):
     items = MessageDTOSerializer(many=True)
     limit = serializers.IntegerField()

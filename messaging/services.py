@@ -5,47 +5,40 @@ transaction and only *after* commit asks Celery to deliver them, so a crash or a
 e-mail but never lose one: the sweeper (``delivery.requeue_stuck_messages``) re-publishes what was not.
 """
 
-import logging
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from accounts.models import EmailPolicy
 from attachments.models import Attachment
 from attachments.selectors import attachments_for_sending
-from blacklist.selectors import block_reasons
 from core.errors import InvalidState, NotFound, ValidationFailed
 from requests_app.models import Request, RequestStatus
 from requests_app.selectors import request_get
 from requests_app.services import request_mark_processing
 from suppliers.models import Supplier
+from suppliers.selectors import supplier_block_reasons
 
 from .email import message_id_domain, new_message_id_token
 from .errors import AlreadySent, NoRecipients, NotAllowedByPolicy
 from .models import Direction, Mailing, MailingKind, Message, MessageStatus, Recipient
+from .queueing import enqueue_deliveries
 from .selectors import contacted_supplier_ids, owned_message_queryset
-
-logger = logging.getLogger(__name__)
 
 SUBJECT_MAX = 255
 BODY_MAX = 20000
 SENDABLE_STATUSES = (RequestStatus.CONFIRMED, RequestStatus.PROCESSING)
 PENDING_PREFIX = "<pending."
-# Publishing must not hold the buyer's answer hostage to a dead broker: try briefly, then leave the rows
-# `queued` for the sweeper.
 # What sending reads of each ticked recipient's card (not the registry data, which can be large).
 RECIPIENT_FIELDS = ("request_id", "supplier_id", "selected", "supplier__inn", "supplier__name", "supplier__email")
-DIRECT_PUBLISH_MAX = 20
-DELIVERY_BATCH = 25
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +60,7 @@ def recipients_replace(*, owner: Any, request_id: int, selections: Sequence[tupl
     """
     request = request_get(owner=owner, request_id=request_id)
     suppliers = _suppliers_for_selection(selections)
-    reasons = block_reasons(buyer=owner, suppliers=suppliers.values())
+    reasons = supplier_block_reasons(buyer=owner, suppliers=suppliers.values())
     now = timezone.now()
     rows = [
         Recipient(
@@ -97,7 +90,7 @@ def _suppliers_for_selection(selections: Sequence[tuple[int, bool]]) -> dict[int
     errors: list[tuple[tuple[str | int, ...], str, str]] = []
     seen: set[int] = set()
     for index, supplier_id in enumerate(ids):
-        loc: tuple[str | int, ...] = ("body", "recipients", index, "supplierid")
+        loc: tuple[str | int, ...] = ("recipients", index, "supplier_id")
         if supplier_id in seen:
             errors.append((loc, f"Supplier {supplier_id} is listed more than once.", "value_error"))
         elif supplier_id not in suppliers:
@@ -112,14 +105,18 @@ def _suppliers_for_selection(selections: Sequence[tuple[int, bool]]) -> dict[int
 
 
 def validate_mailing_text(*, subject: str, body: str) -> None:
-    """Subject 1..255 characters on one line (it becomes a header), body 1..20000 characters."""
+    """Subject 1..255 characters on one line (it becomes a header), body 1..20000 characters.
+
+    Errors name the arguments ``("subject",)`` and ``("message_body",)``: a path starting with ``"body"`` would
+    read as the request body's location, so the e-mail text has a name of its own until the view maps it.
+    """
     errors: list[tuple[tuple[str | int, ...], str, str]] = []
     if not 1 <= len(subject) <= SUBJECT_MAX:
-        errors.append((("body", "subject"), f"Must be 1..{SUBJECT_MAX} characters.", "string_length"))
+        errors.append((("subject",), f"Must be 1..{SUBJECT_MAX} characters.", "string_length"))
     elif any(unicodedata.category(char) in ("Cc", "Zl", "Zp") and char != "\t" for char in subject):
-        errors.append((("body", "subject"), "Must not contain line breaks or control characters.", "value_error"))
+        errors.append((("subject",), "Must not contain line breaks or control characters.", "value_error"))
     if not 1 <= len(body) <= BODY_MAX:
-        errors.append((("body", "body"), f"Must be 1..{BODY_MAX} characters.", "string_length"))
+        errors.append((("message_body",), f"Must be 1..{BODY_MAX} characters.", "string_length"))
     if errors:
         raise ValidationFailed(errors)
 
@@ -142,7 +139,12 @@ def mailing_send(
     request = request_get(owner=owner, request_id=request_id)
     _ensure_sendable(request)
     validate_mailing_text(subject=subject, body=body)
-    attachments = attachments_for_sending(owner=owner, attachment_ids=list(attachment_ids)) if attachment_ids else []
+    attachments = attachments_for_sending(
+        owner=owner,
+        attachment_ids=attachment_ids,
+        max_count=settings.MESSAGE_MAX_ATTACHMENTS,
+        max_total_bytes=settings.MESSAGE_MAX_ATTACHMENT_BYTES,
+    )
     with transaction.atomic():
         ticked = list(
             Recipient.objects.select_for_update(of=("self",))
@@ -156,7 +158,7 @@ def mailing_send(
         contacted = contacted_supplier_ids(request_id=request.pk)
         already = [recipient.supplier_id for recipient in ticked if recipient.supplier_id in contacted]
         if already and not only_new:
-            raise AlreadySent(supplierids=already)
+            raise AlreadySent(supplier_ids=already)
         candidates = [recipient for recipient in ticked if recipient.supplier_id not in contacted]
         blocked = _untick_blocked(owner=owner, recipients=candidates)
         suppliers = [recipient.supplier for recipient in candidates if recipient.supplier_id not in blocked]
@@ -191,7 +193,7 @@ def _ensure_sendable(request: Request) -> None:
 
 def _untick_blocked(*, owner: Any, recipients: list[Recipient]) -> dict[int, str]:
     """Re-check both blacklists now: blocked recipients are unticked with the reason and never e-mailed."""
-    reasons = block_reasons(buyer=owner, suppliers=[recipient.supplier for recipient in recipients])
+    reasons = supplier_block_reasons(buyer=owner, suppliers=[recipient.supplier for recipient in recipients])
     now = timezone.now()
     for reason in set(reasons.values()):
         supplier_ids = [supplier_id for supplier_id, why in reasons.items() if why == reason]
@@ -271,45 +273,6 @@ def _write_outbox(*, mailing: Mailing, suppliers: list[Supplier], files: list[At
             [through(message_id=message_id, attachment_id=file.pk) for message_id in message_ids for file in files]
         )
     return message_ids
-
-
-def enqueue_deliveries(message_ids: Sequence[int]) -> int:
-    """Ask the workers to deliver these messages; called after commit. Returns how many tasks were published.
-
-    Up to ``DIRECT_PUBLISH_MAX`` messages get one ``deliver_message`` task each (lowest latency). A bigger
-    mailing is cut into slices of ``DELIVERY_BATCH`` for ``deliver_messages``, which sends a slice over one
-    SMTP session: 1,000 recipients cost 40 broker round trips in the buyer's answer, not 1,000, and the
-    workers do not pay the per-task overhead 1,000 times. A broker failure is logged, not raised: the rows
-    stay ``queued`` and the sweeper publishes them again once the broker is back.
-    """
-    from .tasks import deliver_message, deliver_messages  # the task module imports the services
-
-    ids = list(message_ids)
-    if len(ids) <= DIRECT_PUBLISH_MAX:
-        return _publish(deliver_message, [(message_id,) for message_id in ids], len(ids))
-    slices = [ids[start : start + DELIVERY_BATCH] for start in range(0, len(ids), DELIVERY_BATCH)]
-    return _publish(deliver_messages, [(chunk,) for chunk in slices], len(ids))
-
-
-def _publish(task: Any, calls: list[tuple[Any, ...]], message_count: int) -> int:
-    """Publish ``task`` once per argument tuple over one broker connection; never raises for the broker."""
-    from b2bplatform.celery import app
-
-    published = 0
-    try:
-        with app.producer_or_acquire() as producer:
-            for args in calls:
-                task.apply_async(args, producer=producer, retry_policy=PUBLISH_RETRY_POLICY)
-                published += 1
-    except (OperationalError, OSError) as exc:
-        logger.warning(
-            "messaging: broker unavailable, %d of %d publishes (%d messages) left for the sweeper: %s",
-            len(calls) - published,
-            len(calls),
-            message_count,
-            exc,
-        )
-    return published
 
 
 # --- messages --------------------------------------------------------------------------------------------

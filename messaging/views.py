@@ -1,12 +1,14 @@
 """Buyer endpoints of messaging: each validates, calls one service or selector, and serializes."""
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.pagination import LimitOffsetPagination, page_parameters
-from core.parsers import JSONParser
 from core.query import query_bool
 
 from . import selectors, services
@@ -39,10 +41,11 @@ def _recipients_answer(owner: object, request_id: int) -> Response:
     return Response(RecipientsResponseDTOSerializer({"recipients": rows}).data)
 
 
-class RecipientsView(APIView):
+class RecipientViewSet(viewsets.ViewSet):
     """The buyer's checkboxes: which suppliers receive the request."""
 
-    parser_classes = [JSONParser]
+    # The service names a bad supplier ("recipients", i, "supplier_id"); the contract spells it supplierid.
+    error_names: ClassVar[Mapping[str, str]] = {"supplier_id": "supplierid"}
 
     @extend_schema(
         operation_id="get_recipients_userrequests__requestId__recipients_get",
@@ -50,7 +53,8 @@ class RecipientsView(APIView):
         parameters=[REQUEST_ID],
         responses={200: RecipientsResponseDTOSerializer},
     )
-    def get(self, request: HttpRequest, requestId: int) -> Response:
+    def retrieve(self, request: HttpRequest, requestId: int) -> Response:
+        """The buyer's checkboxes: which suppliers receive the request."""
         return _recipients_answer(request.user, requestId)
 
     @extend_schema(
@@ -61,7 +65,7 @@ class RecipientsView(APIView):
         responses={200: RecipientsResponseDTOSerializer},
         description="Replaces the recipients as a whole; blacklisted suppliers are kept unticked with the reason.",
     )
-    def put(self, request: HttpRequest, requestId: int) -> Response:
+    def update(self, request: HttpRequest, requestId: int) -> Response:
         body = UpdateRecipientsRequestDTOSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         selections = [(item["supplierid"], item["selected"]) for item in body.validated_data["recipients"]]
@@ -69,22 +73,49 @@ class RecipientsView(APIView):
         return _recipients_answer(request.user, requestId)
 
 
-class _SendView(APIView):
-    parser_classes = [JSONParser]
-    only_new = False
+class MailingViewSet(viewsets.ViewSet):
+    """``send`` and ``send-new``: one mailing to the ticked recipients of a request."""
 
-    def post(self, request: HttpRequest, requestId: int) -> Response:
+    # The service's Python names → the contract's body fields (``message_body`` is the e-mail text, ``body``).
+    error_locations: ClassVar[Mapping[str, tuple[str | int, ...]]] = {
+        "attachment_ids": ("body", "attachmentids"),
+        "message_body": ("body", "body"),
+    }
+
+    @extend_schema(
+        operation_id="send_request_messages_userrequests__requestId__send_post",
+        tags=TAGS,
+        parameters=[REQUEST_ID],
+        request=SendRequestMessagesRequestDTOSerializer,
+        responses={200: SendRequestMessagesResponseDTOSerializer, 409: SEND_CONFLICTS},
+    )
+    def send(self, request: HttpRequest, requestId: int) -> Response:
+        """First mailing: every ticked recipient; 409 if one of them was already e-mailed for this request."""
+        return self._send(request, requestId, only_new=False)
+
+    @extend_schema(
+        operation_id="send_request_messages_new_userrequests__requestId__send_new_post",
+        tags=TAGS,
+        parameters=[REQUEST_ID],
+        request=SendRequestMessagesRequestDTOSerializer,
+        responses={200: SendRequestMessagesResponseDTOSerializer, 409: SEND_CONFLICTS},
+    )
+    def send_new(self, request: HttpRequest, requestId: int) -> Response:
+        """Follow-up mailing: only the ticked recipients never contacted for this request (0 is a valid answer)."""
+        return self._send(request, requestId, only_new=True)
+
+    def _send(self, request: HttpRequest, request_id: int, *, only_new: bool) -> Response:
         body = SendRequestMessagesRequestDTOSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         result = services.mailing_send(
             owner=request.user,
-            request_id=requestId,
+            request_id=request_id,
             subject=data["subject"],
             body=data["body"],
             attach_request_file=data["attachrequestfile"],
             attachment_ids=data["attachmentids"],
-            only_new=self.only_new,
+            only_new=only_new,
         )
         answer = {
             "success": True,
@@ -97,38 +128,8 @@ class _SendView(APIView):
         return Response(SendRequestMessagesResponseDTOSerializer(answer).data)
 
 
-class SendView(_SendView):
-    """First mailing: every ticked recipient; 409 if one of them was already e-mailed for this request."""
-
-    @extend_schema(
-        operation_id="send_request_messages_userrequests__requestId__send_post",
-        tags=TAGS,
-        parameters=[REQUEST_ID],
-        request=SendRequestMessagesRequestDTOSerializer,
-        responses={200: SendRequestMessagesResponseDTOSerializer, 409: SEND_CONFLICTS},
-    )
-    def post(self, request: HttpRequest, requestId: int) -> Response:
-        return super().post(request, requestId)
-
-
-class SendNewView(_SendView):
-    """Follow-up mailing: only the ticked recipients never contacted for this request (0 is a valid answer)."""
-
-    only_new = True
-
-    @extend_schema(
-        operation_id="send_request_messages_new_userrequests__requestId__send_new_post",
-        tags=TAGS,
-        parameters=[REQUEST_ID],
-        request=SendRequestMessagesRequestDTOSerializer,
-        responses={200: SendRequestMessagesResponseDTOSerializer, 409: SEND_CONFLICTS},
-    )
-    def post(self, request: HttpRequest, requestId: int) -> Response:
-        return super().post(request, requestId)
-
-
-class MessageListView(APIView):
-    """The request's thread with each message's delivery state, newest first."""
+class MessageViewSet(viewsets.ViewSet):
+    """The buyer's messages: a request's thread, and hiding one message."""
 
     @extend_schema(
         operation_id="list_request_messages_userrequests__requestId__messages_get",
@@ -140,7 +141,8 @@ class MessageListView(APIView):
         ],
         responses={200: MessageListResponseDTOSerializer},
     )
-    def get(self, request: HttpRequest, requestId: int) -> Response:
+    def list(self, request: HttpRequest, requestId: int) -> Response:
+        """The request's thread with each message's delivery state, newest first."""
         include_deleted = query_bool(request, "includedeleted", default=False)
         messages = selectors.request_message_list(
             owner=request.user, request_id=requestId, include_deleted=include_deleted
@@ -148,10 +150,6 @@ class MessageListView(APIView):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(messages, request, view=self)
         return paginator.get_paginated_response(MessageDTOSerializer(page, many=True).data)
-
-
-class MessageDeleteView(APIView):
-    """Hide a message from the buyer's own thread (policy ``allowdelete`` only)."""
 
     @extend_schema(
         operation_id="delete_message_usermessages__messageId__delete",
@@ -163,6 +161,7 @@ class MessageDeleteView(APIView):
             403: OpenApiResponse(ERROR_DTO, description="`not_allowed_by_policy`: the e-mail policy is appendonly"),
         },
     )
-    def delete(self, request: HttpRequest, messageId: int) -> Response:
+    def destroy(self, request: HttpRequest, messageId: int) -> Response:
+        """Hide a message from the buyer's own thread (policy ``allowdelete`` only)."""
         services.message_delete(owner=request.user, message_id=messageId)
         return Response(MessageDeletedResponseSerializer({"success": True, "message": "Deleted"}).data)

@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyAdminMixin
+
 from .errors import RequestNotLinkable
 from .models import KeySupplierLink, ModeratorTask, Request, RequestKey
 from .moderation import (
@@ -41,21 +43,15 @@ class FirstKeysFormSet(BaseInlineFormSet):
         return self._first_keys
 
 
-class RequestKeyInline(admin.TabularInline):
+class RequestKeyInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RequestKey
     formset = FirstKeysFormSet
-    fields = ("pos", "text", "qty", "unit", "linked_suppliers")
+    fields = ("pos", "text", "qty", "unit", "note", "linked_suppliers")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
     verbose_name_plural = f"keys (the first {KEYS_SHOWN_INLINE} by pos)"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="linked suppliers")
     def linked_suppliers(self, obj: RequestKey) -> str:

@@ -9,6 +9,7 @@ from .querysets import RequestQuerySet
 MAX_KEYS = 2000
 MAX_KEY_TEXT = 1000
 MAX_UNIT = 32
+MAX_KEY_NOTE = 1000  # the importer's extra columns (`Примечание: …; Артикул: …`) or the buyer's own note
 
 
 class RequestStatus(models.TextChoices):
@@ -51,6 +52,7 @@ class RequestKey(models.Model):
     normalized_text = models.TextField()
     qty = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     unit = models.CharField(max_length=MAX_UNIT, null=True, blank=True)
+    note = models.CharField(max_length=MAX_KEY_NOTE, null=True, blank=True)
 
     class Meta:
         ordering = ("request_id", "pos")

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.errors import ValidationFailed
+from suppliers.models import Supplier
 
 from .errors import KeyNotFound, RequestNotLinkable
 from .models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus
@@ -61,8 +62,6 @@ def tasks_reopen(*, task_ids: Sequence[int], moderator: Any) -> int:
 
 def key_link_suppliers(*, key_id: int, supplier_ids: Sequence[int], moderator: Any) -> int:
     """Link suppliers to a key of a confirmed / processing request; idempotent; returns how many were new."""
-    from suppliers.models import Supplier
-
     with transaction.atomic():
         key = RequestKey.objects.filter(pk=key_id).first()
         if key is None:
@@ -74,7 +73,7 @@ def key_link_suppliers(*, key_id: int, supplier_ids: Sequence[int], moderator: A
         wanted = set(supplier_ids)
         known = set(Supplier.objects.filter(pk__in=wanted).values_list("pk", flat=True))
         if unknown := sorted(wanted - known):
-            raise ValidationFailed([(("body", "supplierids"), f"Unknown suppliers: {unknown}.", "value_error")])
+            raise ValidationFailed([(("supplier_ids",), f"Unknown suppliers: {unknown}.", "value_error")])
         before = KeySupplierLink.objects.filter(key=key).count()
         KeySupplierLink.objects.bulk_create(
             [KeySupplierLink(key=key, supplier_id=pk, created_by=moderator) for pk in sorted(known)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -16,13 +16,15 @@ class RequestQuerySet(models.QuerySet):
     def with_keys_count(self) -> RequestQuerySet:
         """Annotate ``keys_count`` in the same query.
 
-        A correlated subquery rather than ``Count`` over a join: PostgreSQL evaluates it only for the rows of
-        the page (after ``LIMIT``), through the unique ``(request, pos)`` index, whatever the number of keys.
+        A correlated subquery rather than ``Count`` over a join, so the rows are not multiplied by their keys.
+        PostgreSQL evaluates it once for each row the ``LIMIT`` reads — the page's rows and every row skipped by
+        ``OFFSET`` before them — each a count through the unique ``(request, pos)`` index. So a page costs
+        ``offset + limit`` such counts, not one per request of the owner nor one per key.
         """
-        from .models import RequestKey  # the model module imports this one
-
+        # The model of the ``keys`` relation: this module is imported by the model module, not the reverse.
+        key_model = cast("type[models.Model]", self.model._meta.get_field("keys").related_model)
         counts = (
-            RequestKey.objects.filter(request=models.OuterRef("pk"))
+            key_model._default_manager.filter(request=models.OuterRef("pk"))
             .order_by()
             .values("request")
             .annotate(n=models.Count("*"))

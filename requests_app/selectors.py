@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from core.errors import ValidationFailed
-
 from .errors import ModeratorTaskNotFound, RequestNotFound
-from .models import KeySupplierLink, ModeratorTask, ModeratorTaskStatus, Request, RequestKey, RequestStatus
+from .extensions import SupplierState, supplier_states
+from .models import KeySupplierLink, ModeratorTask, Request, RequestKey
 from .querysets import RequestQuerySet
 
 
@@ -22,10 +22,10 @@ def request_get(*, owner: Any, request_id: int) -> Request:
 
 
 def request_list(*, owner: Any, status: str | None = None) -> RequestQuerySet:
-    """The owner's requests newest first, each with ``keys_count`` computed in the same query."""
-    if status is not None and status not in RequestStatus.values:
-        allowed = ", ".join(RequestStatus.values)
-        raise ValidationFailed([(("query", "status"), f"Must be one of: {allowed}.", "enum")])
+    """The owner's requests newest first, each with ``keys_count`` computed in the same query.
+
+    ``status`` is one of ``RequestStatus`` (the view validates the query parameter before calling).
+    """
     requests = Request.objects.owned_by(owner).with_keys_count().order_by("-created_at", "-id")
     if status is not None:
         requests = requests.filter(status=status)
@@ -58,6 +58,20 @@ def request_get_detail_for_moderation(*, request_id: int) -> Request:
         raise RequestNotFound() from None
 
 
+def supplier_states_of(requests: Iterable[Request]) -> dict[int, Mapping[int, SupplierState]]:
+    """``{request_id: {supplier_id: SupplierState}}`` for the detail serializers (``SUPPLIER_STATES``).
+
+    Asked of the registered providers (messaging) once per request, and only for requests with a linked
+    supplier: the others show no supplier, so they cost no query. Reads the keys and links already
+    prefetched by ``request_detail_queryset``.
+    """
+    return {
+        request.pk: supplier_states(request)
+        for request in requests
+        if any(key.supplier_links.all() for key in request.keys.all())
+    }
+
+
 def request_matched_suppliers_count(*, request: Request) -> int:
     """How many distinct suppliers moderators have linked to the request's keys."""
     return KeySupplierLink.objects.filter(key__request=request).values("supplier_id").distinct().count()
@@ -70,10 +84,10 @@ def tasks_with_keys_count(tasks: QuerySet[ModeratorTask]) -> QuerySet[ModeratorT
 
 
 def task_list(*, status: str | None = None) -> QuerySet[ModeratorTask]:
-    """Moderator tasks oldest first (the queue order), each with its request's ``keys_count``: one query."""
-    if status is not None and status not in ModeratorTaskStatus.values:
-        allowed = ", ".join(ModeratorTaskStatus.values)
-        raise ValidationFailed([(("query", "status"), f"Must be one of: {allowed}.", "enum")])
+    """Moderator tasks oldest first (the queue order), each with its request's ``keys_count``: one query.
+
+    ``status`` is one of ``ModeratorTaskStatus`` (the view validates the query parameter before calling).
+    """
     tasks = tasks_with_keys_count(ModeratorTask.objects.select_related("assignee"))
     if status is not None:
         tasks = tasks.filter(status=status)

@@ -1,16 +1,17 @@
-"""Wire shapes of buyer requests (names follow reference-contract.yaml: `requestid`, `createdat`, …)."""
+"""Wire shapes of buyer requests (names follow the contract, api-contracts.yaml: `requestid`, `createdat`, …)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from messaging.selectors import NOT_A_RECIPIENT, RecipientState, recipient_states_for_request
-
-from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, ModeratorTaskStatus, Request, RequestKey
+from .extensions import NOT_A_RECIPIENT, SupplierState
+from .importers import WARNING_TYPES
+from .models import MAX_KEY_NOTE, MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, ModeratorTaskStatus, RequestKey
 from .services import KeyData
 
 _MAX_POS = 2_147_483_647  # the database integer column
@@ -26,6 +27,7 @@ class RequestKeyInputDTOSerializer(serializers.Serializer):
         max_digits=18, decimal_places=4, required=False, allow_null=True, coerce_to_string=False
     )
     unit = serializers.CharField(max_length=MAX_UNIT, required=False, allow_null=True, allow_blank=True)
+    note = serializers.CharField(max_length=MAX_KEY_NOTE, required=False, allow_null=True, allow_blank=True)
 
     def validate_qty(self, value: Decimal | None) -> Decimal | None:
         if value is not None and value <= 0:
@@ -34,7 +36,13 @@ class RequestKeyInputDTOSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> KeyData:
         values = super().to_internal_value(data)
-        return KeyData(pos=values["pos"], text=values["text"], qty=values.get("qty"), unit=values.get("unit"))
+        return KeyData(
+            pos=values["pos"],
+            text=values["text"],
+            qty=values.get("qty"),
+            unit=values.get("unit"),
+            note=values.get("note"),
+        )
 
 
 class UpdateRequestKeysRequestDTOSerializer(serializers.Serializer):
@@ -48,6 +56,17 @@ class CreateRequestManualRequestDTOSerializer(UpdateRequestKeysRequestDTOSeriali
 class RequestUploadDTOSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, use_url=False)
     title = serializers.CharField(max_length=255, required=False, allow_null=True, allow_blank=True)
+    sheet = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The workbook sheet to read, by name or 1-based number; by default the one holding the items",
+    )
+
+
+class UploadPreviewRequestDTOSerializer(RequestUploadDTOSerializer):
+    """The same form as `upload-and-create`; `title` is accepted and ignored."""
 
 
 # --- output ---------------------------------------------------------------------------------------------------
@@ -59,6 +78,39 @@ class CreateRequestResponseDTOSerializer(serializers.Serializer):
     filename = serializers.CharField(allow_null=True)
     status = serializers.CharField()
     message = serializers.CharField(allow_null=True)
+
+
+class ImportWarningDTOSerializer(serializers.Serializer):
+    """A row the importer skipped or a guess it made; the keys are still usable."""
+
+    row = serializers.IntegerField(allow_null=True, help_text="1-based row or line number in the file")
+    sheet = serializers.CharField(allow_null=True)
+    msg = serializers.CharField()
+    type = serializers.ChoiceField(choices=list(WARNING_TYPES))
+
+
+class UploadCreateResponseDTOSerializer(CreateRequestResponseDTOSerializer):
+    """`CreateRequestResponseDTO` plus what the importer skipped or guessed."""
+
+    warnings = ImportWarningDTOSerializer(many=True)
+
+
+class PreviewKeyDTOSerializer(serializers.Serializer):
+    pos = serializers.IntegerField()
+    text = serializers.CharField()
+    qty = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True, coerce_to_string=False)
+    unit = serializers.CharField(allow_null=True)
+    note = serializers.CharField(allow_null=True)
+
+
+class UploadPreviewResponseDTOSerializer(serializers.Serializer):
+    """The keys a file would give, the sheet read and the workbook's sheets; nothing is stored."""
+
+    filename = serializers.CharField()
+    sheet = serializers.CharField(allow_null=True)
+    sheets = serializers.ListField(child=serializers.CharField())
+    keys = PreviewKeyDTOSerializer(many=True)
+    warnings = ImportWarningDTOSerializer(many=True)
 
 
 class SubmitRequestResponseDTOSerializer(serializers.Serializer):
@@ -101,8 +153,9 @@ class SupplierInRequestSerializer(serializers.Serializer):
     blockedreason = serializers.CharField(allow_null=True)
 
 
-# Where RequestDetailDTOSerializer leaves each request's recipient states for its keys' serializers.
-_STATES_CONTEXT_KEY = "requests_app.recipient_states"
+# The context key under which a view hands the detail serializers ``{request_id: {supplier_id: SupplierState}}``
+# (``selectors.supplier_states_of``): the states are fetched before serializing, never while.
+SUPPLIER_STATES = "supplier_states"
 
 
 class RequestKeyDTOSerializer(serializers.Serializer):
@@ -112,11 +165,12 @@ class RequestKeyDTOSerializer(serializers.Serializer):
     normalizedtext = serializers.CharField(source="normalized_text")
     qty = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True, coerce_to_string=False)
     unit = serializers.CharField(allow_null=True)
+    note = serializers.CharField(allow_null=True)
     suppliers = serializers.SerializerMethodField()
 
     @extend_schema_field(SupplierInRequestSerializer(many=True))
     def get_suppliers(self, key: RequestKey) -> list[dict[str, Any]]:
-        states: dict[int, RecipientState] = self.context.get(_STATES_CONTEXT_KEY, {}).get(key.request_id, {})
+        states: Mapping[int, SupplierState] = self.context.get(SUPPLIER_STATES, {}).get(key.request_id, {})
         suppliers = []
         for link in key.supplier_links.all():
             supplier = link.supplier
@@ -128,15 +182,18 @@ class RequestKeyDTOSerializer(serializers.Serializer):
                     "inn": supplier.inn,
                     "email": supplier.email,
                     "isreseller": supplier.is_reseller,
-                    "isnew": state.isnew,
+                    "isnew": state.is_new,
                     "selected": state.selected,
-                    "sendstatus": state.sendstatus,
-                    "blockedreason": state.blockedreason,
+                    "sendstatus": state.send_status,
+                    "blockedreason": state.blocked_reason,
                 }
             )
         return suppliers
 
 
+# The docstring below is the contract's description of the component: change it with api-contracts.yaml.
+# The caller passes ``{SUPPLIER_STATES: selectors.supplier_states_of(requests)}`` as the context (without it
+# every linked supplier shows as not a recipient); serializing reads only what was fetched and mutates nothing.
 class RequestDetailDTOSerializer(serializers.Serializer):
     """A request with its keys and each key's linked suppliers.
 
@@ -151,15 +208,8 @@ class RequestDetailDTOSerializer(serializers.Serializer):
     status = serializers.CharField()
     createdat = serializers.DateTimeField(source="created_at")
     updatedat = serializers.DateTimeField(source="updated_at")
-    keys = RequestKeyDTOSerializer(many=True, source="ordered_keys")
-
-    def to_representation(self, instance: Request) -> dict[str, Any]:
-        keys = sorted(instance.keys.all(), key=lambda key: key.pos)
-        states_by_request = self.context.setdefault(_STATES_CONTEXT_KEY, {})
-        if any(key.supplier_links.all() for key in keys):
-            states_by_request[instance.pk] = recipient_states_for_request(request=instance)
-        instance.ordered_keys = keys
-        return super().to_representation(instance)
+    # ``RequestKey`` and the prefetch of ``request_detail_queryset`` both order keys by ``pos``.
+    keys = RequestKeyDTOSerializer(many=True)
 
 
 # The name docs/architecture.md gives the moderation app; the same class, so one OpenAPI component.

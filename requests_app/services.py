@@ -7,7 +7,7 @@ and other apps share the same rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -31,12 +31,14 @@ from .importers import (
     ArchiveTooLarge,
     FileTooComplex,
     ImportResult,
+    ImportWarning,
     KeysFileError,
     ParseLimits,
+    UnknownSheet,
     UnsupportedFileType,
     parse_in_sandbox,
 )
-from .models import MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, Request, RequestKey, RequestStatus
+from .models import MAX_KEY_NOTE, MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, Request, RequestKey, RequestStatus
 from .moderation import request_link_known_suppliers, task_open
 from .normalize import clean_key_text, normalize_key_text
 from .selectors import request_matched_suppliers_count
@@ -56,6 +58,8 @@ class KeyLike(Protocol):
     def qty(self) -> Decimal | None: ...
     @property
     def unit(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +68,18 @@ class KeyData:
     text: str
     qty: Decimal | None = None
     unit: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ImportOutcome:
+    """A request created from a file, and what the importer skipped or guessed on the way."""
+
     request: Request
     imported: int
+    warnings: list[ImportWarning] = field(default_factory=list)
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +88,17 @@ class SubmitResult:
     matched_suppliers: int
 
 
-def _json_key_loc(index: int, field: str) -> Loc:
-    return ("body", "keys", index, field)
+def _key_path(index: int, field: str) -> Loc:
+    """Where a key of the ``keys`` argument is, in Python terms; the view knows how the contract names it."""
+    return ("keys", index, field)
 
 
-def validate_keys(keys: Sequence[KeyLike], *, loc: Callable[[int, str], Loc] = _json_key_loc) -> None:
+def validate_keys(keys: Sequence[KeyLike], *, loc: Callable[[int, str], Loc] = _key_path) -> None:
     """Check the rules of PRODUCT.md §2.2 on a whole list; ``loc`` says where each key came from."""
     if not keys:
-        raise ValidationFailed([(("body", "keys"), "At least one key is required.", "too_short")])
+        raise ValidationFailed([(("keys",), "At least one key is required.", "too_short")])
     if len(keys) > MAX_KEYS:
-        raise ValidationFailed([(("body", "keys"), f"At most {MAX_KEYS} keys are allowed.", "too_long")])
+        raise ValidationFailed([(("keys",), f"At most {MAX_KEYS} keys are allowed.", "too_long")])
     errors: list[ErrorItem] = []
     first_index_of_pos: dict[int, int] = {}
     for index, key in enumerate(keys):
@@ -120,7 +131,17 @@ def _key_errors(key: KeyLike, index: int, loc: Callable[[int, str], Loc]) -> lis
         errors.append((loc(index, "unit"), f"unit must be at most {MAX_UNIT} characters.", "string_too_long"))
     elif key.unit is not None and "\x00" in key.unit:
         errors.append((loc(index, "unit"), "unit must not contain NUL characters.", "null_characters_not_allowed"))
+    note = _clean_note(key.note)
+    if note is not None and len(note) > MAX_KEY_NOTE:
+        errors.append((loc(index, "note"), f"note must be at most {MAX_KEY_NOTE} characters.", "string_too_long"))
+    elif note is not None and "\x00" in note:
+        errors.append((loc(index, "note"), "note must not contain NUL characters.", "null_characters_not_allowed"))
     return errors
+
+
+def _clean_note(note: str | None) -> str | None:
+    """A note is trimmed; an empty one is no note."""
+    return (note or "").strip() or None
 
 
 def _qty_fits(qty: Decimal) -> bool:
@@ -145,6 +166,7 @@ def _insert_keys(request: Request, keys: Sequence[KeyLike]) -> None:
                 normalized_text=normalize_key_text(text),
                 qty=key.qty,
                 unit=unit,
+                note=_clean_note(key.note),
             )
         )
     RequestKey.objects.bulk_create(rows, batch_size=MAX_KEYS)
@@ -157,7 +179,7 @@ def request_create(
     title: str | None = None,
     source_filename: str | None = None,
     source_attachment: Any = None,
-    key_loc: Callable[[int, str], Loc] = _json_key_loc,
+    key_loc: Callable[[int, str], Loc] = _key_path,
 ) -> Request:
     """Create a draft request with its keys, all or nothing."""
     validate_keys(keys, loc=key_loc)
@@ -217,21 +239,17 @@ def request_mark_processing(*, request_id: int) -> bool:
     return changed == 1
 
 
-def request_create_from_file(*, owner: Any, uploaded_file: UploadedFile, title: str | None = None) -> ImportOutcome:
+def request_create_from_file(
+    *, owner: Any, uploaded_file: UploadedFile, title: str | None = None, sheet: str | None = None
+) -> ImportOutcome:
     """Create a draft request from a spreadsheet or document, keeping the file as the request's attachment.
 
     The file is parsed completely before anything is written; the attachment and the request are created in
-    one transaction, so a failure leaves neither behind.
+    one transaction, so a failure leaves neither behind. ``sheet`` (a name or a 1-based number) picks the
+    workbook sheet; without it the importer reads the sheet that holds the item table.
     """
-    if uploaded_file.size is not None and uploaded_file.size > settings.IMPORT_MAX_BYTES:
-        raise PayloadTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
-    result = _parse_upload(uploaded_file)
+    result = _read_upload(uploaded_file, sheet=sheet)
     keys = result.keys
-
-    def row_loc(index: int, field: str) -> Loc:
-        return ("body", "file", "row", keys[index].row)
-
-    validate_keys(keys, loc=row_loc)
     with transaction.atomic():
         uploaded_file.seek(0)
         attachment = attachment_create(owner=owner, uploaded_file=uploaded_file, title=(title or "").strip() or None)
@@ -241,26 +259,54 @@ def request_create_from_file(*, owner: Any, uploaded_file: UploadedFile, title: 
             title=title,
             source_filename=attachment.original_filename,
             source_attachment=attachment,
-            key_loc=row_loc,
+            key_loc=_row_loc(keys),
         )
-    return ImportOutcome(request=request, imported=len(keys))
+    return ImportOutcome(
+        request=request, imported=len(keys), warnings=result.warnings, sheet=result.sheet, sheets=result.sheets
+    )
 
 
-def _parse_upload(uploaded_file: UploadedFile) -> ImportResult:
-    """Importer outcomes as domain errors: wrong type 415, over a parse cap 413, nothing readable 422, bad
-    rows 422 by row number. The parse runs in a capped child process, never in this one."""
+def request_preview_file(*, uploaded_file: UploadedFile, sheet: str | None = None) -> ImportResult:
+    """What ``request_create_from_file`` would create, with the same refusals, storing nothing."""
+    return _read_upload(uploaded_file, sheet=sheet)
+
+
+def _read_upload(uploaded_file: UploadedFile, *, sheet: str | None) -> ImportResult:
+    """Size check, capped parse and key rules of an upload; keys that break a rule are reported by row."""
+    if uploaded_file.size is not None and uploaded_file.size > settings.IMPORT_MAX_BYTES:
+        raise PayloadTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
+    result = _parse_upload(uploaded_file, sheet=sheet)
+    validate_keys(result.keys, loc=_row_loc(result.keys))
+    return result
+
+
+def _row_loc(keys: Sequence[Any]) -> Callable[[int, str], Loc]:
+    """An imported key's errors point at its row in the file: ``("uploaded_file", "row", 12)``."""
+
+    def row_loc(index: int, field: str) -> Loc:
+        return ("uploaded_file", "row", keys[index].row)
+
+    return row_loc
+
+
+def _parse_upload(uploaded_file: UploadedFile, *, sheet: str | None = None) -> ImportResult:
+    """Importer outcomes as domain errors: wrong type 415, over a parse cap 413, an unknown sheet or nothing
+    readable 422, bad rows 422 by row number (``("uploaded_file", "row", n)``). The parse runs in a capped
+    child process."""
     try:
-        result = parse_in_sandbox(uploaded_file, uploaded_file.name or "", _parse_limits())
+        result = parse_in_sandbox(uploaded_file, uploaded_file.name or "", _parse_limits(), sheet=sheet)
     except UnsupportedFileType as error:
         raise UnsupportedMediaType(str(error)) from error
     except ArchiveTooLarge as error:
         raise ImportArchiveTooLarge(str(error)) from error
     except FileTooComplex as error:
         raise ImportFileTooComplex(str(error)) from error
+    except UnknownSheet as error:
+        raise ValidationFailed([(("sheet",), str(error), error.code)]) from error
     except KeysFileError as error:
-        raise ValidationFailed([(("body", "file"), str(error), error.code)]) from error
+        raise ValidationFailed([(("uploaded_file",), str(error), error.code)]) from error
     if result.errors:
-        raise ValidationFailed([(("body", "file", "row", row.row), row.msg, "value_error") for row in result.errors])
+        raise ValidationFailed([(("uploaded_file", "row", row.row), row.msg, "value_error") for row in result.errors])
     return result
 
 

@@ -3,12 +3,14 @@ messaging app's `user/requests/<id>/recipients|send|send-new|messages` routes li
 
 from django.urls import path
 
-from .views import ModeratorTaskViewSet, RequestUploadView, RequestViewSet
+from .views import ModeratorTaskViewSet, RequestUploadViewSet, RequestViewSet
 
 request_collection = RequestViewSet.as_view({"get": "list", "post": "create"})
 request_detail = RequestViewSet.as_view({"get": "retrieve"})
 request_keys = RequestViewSet.as_view({"put": "keys"})
 request_submit = RequestViewSet.as_view({"post": "submit"})
+request_upload = RequestUploadViewSet.as_view({"post": "create"})
+request_preview = RequestUploadViewSet.as_view({"post": "preview"})
 
 moderator_tasks = ModeratorTaskViewSet.as_view({"get": "list"})
 moderator_task = ModeratorTaskViewSet.as_view({"get": "retrieve"})
@@ -18,7 +20,8 @@ urlpatterns = [
     path("user/requests/<int:requestId>", request_detail, name="request-detail"),
     path("user/requests/<int:requestId>/keys", request_keys, name="request-keys"),
     path("user/requests/<int:requestId>/submit", request_submit, name="request-submit"),
-    path("user/upload-and-create", RequestUploadView.as_view(), name="request-upload-and-create"),
+    path("user/upload-and-create", request_upload, name="request-upload-and-create"),
+    path("user/upload-preview", request_preview, name="request-upload-preview"),
     path("moderator/tasks", moderator_tasks, name="moderator-task-list"),
     path("moderator/tasks/<int:taskId>", moderator_task, name="moderator-task-detail"),
 ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -13,17 +14,16 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request as DrfRequest
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from attachments.uploadhandlers import HashingUploadHandler
 from core.pagination import LimitOffsetPagination, page_parameters
-from core.parsers import JSONParser
 from core.permissions import IsModerator
 from core.query import query_choice
 
-from . import selectors, services
+from . import reads, selectors, services
 from .models import ModeratorTaskStatus, Request, RequestStatus
 from .serializers import (
+    SUPPLIER_STATES,
     CreateRequestManualRequestDTOSerializer,
     CreateRequestResponseDTOSerializer,
     ModeratorTaskDetailDTOSerializer,
@@ -31,16 +31,31 @@ from .serializers import (
     ModeratorTaskListResponseDTOSerializer,
     RequestDetailDTOSerializer,
     RequestListResponseDTOSerializer,
-    RequestSummaryDTOSerializer,
     RequestUploadDTOSerializer,
     SubmitRequestResponseDTOSerializer,
     UpdateRequestKeysRequestDTOSerializer,
+    UploadCreateResponseDTOSerializer,
+    UploadPreviewRequestDTOSerializer,
+    UploadPreviewResponseDTOSerializer,
 )
 
 TAGS = ["UserRequests"]
 # 401/404/413/415/422 are added to every operation by core.schema; only 409 is specific here.
 ERROR_DTO = {"$ref": "#/components/schemas/ErrorDTO"}
 REQUEST_ID = OpenApiParameter("requestId", int, OpenApiParameter.PATH)
+
+
+def _detail_answer(detail: Request) -> Response:
+    """The request detail, with the linked suppliers' states fetched once, before serializing."""
+    context = {SUPPLIER_STATES: selectors.supplier_states_of([detail])}
+    return Response(RequestDetailDTOSerializer(detail, context=context).data)
+
+
+def _json_answer(answer: bytes | dict[str, Any]) -> Response | HttpResponse:
+    """JSON the database built is sent as it is; the dicts of the other vendors go through DRF's renderer."""
+    if isinstance(answer, bytes):
+        return HttpResponse(answer, content_type="application/json")
+    return Response(answer)
 
 
 def _created_answer(created: Request, *, message: str | None) -> dict[str, object]:
@@ -57,7 +72,6 @@ class RequestViewSet(viewsets.ViewSet):
     """The caller's requests for quotation; ids of other buyers' requests answer 404."""
 
     lookup_url_kwarg = "requestId"
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="list_user_requests_user_requests_get",
@@ -68,12 +82,13 @@ class RequestViewSet(viewsets.ViewSet):
         ],
         responses={200: RequestListResponseDTOSerializer},
     )
-    def list(self, request: DrfRequest) -> Response:
+    def list(self, request: DrfRequest) -> Response | HttpResponse:
+        # The hot path: the page's JSON comes finished from the database (requests_app/reads.py, decision 0011);
+        # the paginator still reads and bounds limit/offset, so their 422s are the shared ones.
         status = query_choice(request, "status", RequestStatus.values)
-        requests = selectors.request_list(owner=request.user, status=status)
         paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(requests, request, view=self)
-        return paginator.get_paginated_response(RequestSummaryDTOSerializer(page, many=True).data)
+        limit, offset = paginator.get_limit(request), paginator.get_offset(request)
+        return _json_answer(reads.request_list_json(owner=request.user, limit=limit, offset=offset, status=status))
 
     @extend_schema(
         operation_id="create_request_manual_user_requests_post",
@@ -95,9 +110,8 @@ class RequestViewSet(viewsets.ViewSet):
         parameters=[REQUEST_ID],
         responses={200: RequestDetailDTOSerializer},
     )
-    def retrieve(self, request: DrfRequest, requestId: int) -> Response:
-        detail = selectors.request_get_detail(owner=request.user, request_id=requestId)
-        return Response(RequestDetailDTOSerializer(detail).data)
+    def retrieve(self, request: DrfRequest, requestId: int) -> Response | HttpResponse:
+        return _json_answer(reads.request_detail_json(owner=request.user, request_id=requestId))
 
     @extend_schema(
         operation_id="update_user_request_keys_user_requests__requestId__keys_put",
@@ -114,8 +128,7 @@ class RequestViewSet(viewsets.ViewSet):
         body = UpdateRequestKeysRequestDTOSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.request_replace_keys(owner=request.user, request_id=requestId, keys=body.validated_data["keys"])
-        detail = selectors.request_get_detail(owner=request.user, request_id=requestId)
-        return Response(RequestDetailDTOSerializer(detail).data)
+        return _detail_answer(selectors.request_get_detail(owner=request.user, request_id=requestId))
 
     @extend_schema(
         operation_id="submit_user_request_user_requests__requestId__submit_post",
@@ -140,10 +153,30 @@ class RequestViewSet(viewsets.ViewSet):
         return Response(SubmitRequestResponseDTOSerializer(answer).data)
 
 
-class RequestUploadView(APIView):
-    """Create a draft request from an uploaded .xlsx, .csv, .txt, .docx or text .pdf."""
+UPLOAD_ERRORS = {
+    413: OpenApiResponse(
+        ERROR_DTO,
+        description="Larger than `IMPORT_MAX_BYTES` (`payload_too_large`), an .xlsx/.docx archive over "
+        "its caps (`archive_too_large`), or a parse over its memory or time cap (`file_too_complex`)",
+    ),
+    415: OpenApiResponse(ERROR_DTO, description="Not a readable .xlsx, .csv, .txt, .docx or text .pdf"),
+    422: OpenApiResponse(
+        {"$ref": "#/components/schemas/HTTPValidationError"},
+        description='Unreadable rows: `loc` = `["body", "file", "row", <row number>]`; a sheet the workbook '
+        'does not have: `loc` = `["body", "sheet"]`, type `unknown_sheet`, the message lists the sheets',
+    ),
+}
+
+
+class RequestUploadViewSet(viewsets.ViewSet):
+    """Create a draft request from an uploaded .xlsx, .csv, .txt, .docx or text .pdf, or preview one."""
 
     parser_classes = [MultiPartParser, FormParser]
+    # The importer names the file and its rows in Python terms: ``("uploaded_file", "row", 12)``.
+    error_locations: ClassVar[Mapping[str, tuple[str | int, ...]]] = {
+        "uploaded_file": ("body", "file"),
+        "sheet": ("body", "sheet"),
+    }
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> DrfRequest:
         """Stream the upload to a temporary file and stop at `IMPORT_MAX_BYTES` (413) before reading it all.
@@ -156,30 +189,50 @@ class RequestUploadView(APIView):
 
     @extend_schema(
         operation_id="upload_and_create_user_upload_and_create_post",
+        description="Create a draft request from an uploaded .xlsx, .csv, .txt, .docx or text .pdf.",
         tags=TAGS,
         request={"multipart/form-data": RequestUploadDTOSerializer},
-        responses={
-            200: CreateRequestResponseDTOSerializer,
-            413: OpenApiResponse(
-                ERROR_DTO,
-                description="Larger than `IMPORT_MAX_BYTES` (`payload_too_large`), an .xlsx/.docx archive over "
-                "its caps (`archive_too_large`), or a parse over its memory or time cap (`file_too_complex`)",
-            ),
-            415: OpenApiResponse(ERROR_DTO, description="Not a readable .xlsx, .csv, .txt, .docx or text .pdf"),
-            422: OpenApiResponse(
-                {"$ref": "#/components/schemas/HTTPValidationError"},
-                description='Unreadable rows: `loc` = `["body", "file", "row", <row number>]`',
-            ),
-        },
+        responses={200: UploadCreateResponseDTOSerializer, **UPLOAD_ERRORS},
     )
-    def post(self, request: DrfRequest) -> Response:
-        body = RequestUploadDTOSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+    def create(self, request: DrfRequest) -> Response:
+        form = _upload_form(request, RequestUploadDTOSerializer)
         outcome = services.request_create_from_file(
-            owner=request.user, uploaded_file=body.validated_data["file"], title=body.validated_data.get("title")
+            owner=request.user,
+            uploaded_file=form["file"],
+            title=form.get("title"),
+            sheet=form.get("sheet") or None,
         )
-        answer = _created_answer(outcome.request, message=f"{outcome.imported} keys imported")
-        return Response(CreateRequestResponseDTOSerializer(answer).data)
+        answer = {
+            **_created_answer(outcome.request, message=f"{outcome.imported} keys imported"),
+            "warnings": outcome.warnings,
+        }
+        return Response(UploadCreateResponseDTOSerializer(answer).data)
+
+    @extend_schema(
+        operation_id="upload_preview_user_upload_preview_post",
+        tags=TAGS,
+        description="The keys, sheet and warnings `upload-and-create` would give for the same form; nothing is stored.",
+        request={"multipart/form-data": UploadPreviewRequestDTOSerializer},
+        responses={200: UploadPreviewResponseDTOSerializer, **UPLOAD_ERRORS},
+    )
+    def preview(self, request: DrfRequest) -> Response:
+        form = _upload_form(request, UploadPreviewRequestDTOSerializer)
+        uploaded = form["file"]
+        result = services.request_preview_file(uploaded_file=uploaded, sheet=form.get("sheet") or None)
+        answer = {
+            "filename": uploaded.name,
+            "sheet": result.sheet,
+            "sheets": result.sheets,
+            "keys": result.keys,
+            "warnings": result.warnings,
+        }
+        return Response(UploadPreviewResponseDTOSerializer(answer).data)
+
+
+def _upload_form(request: DrfRequest, serializer_class: type[RequestUploadDTOSerializer]) -> dict[str, Any]:
+    form = serializer_class(data=request.data)
+    form.is_valid(raise_exception=True)
+    return dict(form.validated_data)
 
 
 MODERATOR_TAGS = ["ModeratorTasks"]
@@ -214,5 +267,7 @@ class ModeratorTaskViewSet(viewsets.ViewSet):
         parameters=[TASK_ID],
         responses={200: ModeratorTaskDetailDTOSerializer},
     )
-    def retrieve(self, request: DrfRequest, taskId: int) -> Response:  # noqa: N803 - contract's name
-        return Response(ModeratorTaskDetailDTOSerializer(selectors.task_get_detail(task_id=taskId)).data)
+    def retrieve(self, request: DrfRequest, taskId: int) -> Response:
+        task = selectors.task_get_detail(task_id=taskId)
+        context = {SUPPLIER_STATES: selectors.supplier_states_of([task.request])}
+        return Response(ModeratorTaskDetailDTOSerializer(task, context=context).data)

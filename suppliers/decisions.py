@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from blacklist.selectors import is_domain_blacklisted
+from blacklist.services import domain_blacklist_add
 from core.domains import InvalidDomain, normalize_url, root_domain
 from core.errors import ValidationFailed
 from core.inn import InvalidInn, normalize_inn
@@ -41,11 +43,11 @@ class CardData:
     comment: str | None = None
 
 
-def clean_root(value: str, *, loc: tuple[str | int, ...] = ("path", "domain")) -> str:
+def _clean_root(value: str) -> str:
     try:
         return root_domain(value)
     except InvalidDomain as exc:
-        raise ValidationFailed([(loc, str(exc), "value_error")]) from None
+        raise ValidationFailed([(("domain",), str(exc), "value_error")]) from None
 
 
 def domain_urls(*, root: str) -> list[str]:
@@ -55,19 +57,19 @@ def domain_urls(*, root: str) -> list[str]:
 
 def domain_url_add(*, domain: str, url: str) -> DomainUrl:
     """Record a URL seen under a domain (web discovery, or a moderator in the admin); idempotent."""
-    root = clean_root(domain, loc=("body", "domain"))
+    root = _clean_root(domain)
     try:
         clean = normalize_url(url)
     except InvalidDomain as exc:
-        raise ValidationFailed([(("body", "url"), str(exc), "value_error")]) from None
+        raise ValidationFailed([(("url",), str(exc), "value_error")]) from None
     if root_domain(clean) != root:
-        raise ValidationFailed([(("body", "url"), f"The URL is not under {root}.", "value_error")])
+        raise ValidationFailed([(("url",), f"The URL is not under {root}.", "value_error")])
     row, _ = DomainUrl.objects.get_or_create(url=clean, defaults={"domain": root})
     return row
 
 
 def domain_decision_get(*, domain: str) -> DomainDecision:
-    root = clean_root(domain)
+    root = _clean_root(domain)
     decision = DomainDecision.objects.select_related("supplier").filter(domain=root).first()
     if decision is None:
         raise DomainDecisionNotFound()
@@ -83,13 +85,11 @@ def domain_decide(
     moderator: User | None = None,
 ) -> DomainDecision:
     """Record the verdict on ``domain`` (any input form, stored as its root) and apply its effect."""
-    root = clean_root(domain)
+    root = _clean_root(domain)
     if status not in DomainDecisionStatus.values:
-        raise ValidationFailed([(("body", "status"), "Unknown decision status.", "enum")])
+        raise ValidationFailed([(("status",), "Unknown decision status.", "enum")])
     if status in CARD_STATUSES and card is None:
-        raise ValidationFailed(
-            [(("body", "carddata"), "A supplier or reseller decision needs the card data.", "missing")]
-        )
+        raise ValidationFailed([(("card",), NEEDS_CARD, "missing")])
     with transaction.atomic():
         supplier: Supplier | None = None
         if status in CARD_STATUSES:
@@ -119,14 +119,12 @@ def _urls_for_effect(root: str) -> list[str]:
 
 
 def _apply_card(*, root: str, status: str, card: CardData, urls: list[str]) -> Supplier:
-    from blacklist.models import DomainBlacklistEntry
-
-    if DomainBlacklistEntry.objects.filter(domain=root).exists():
+    if is_domain_blacklisted(root=root):
         raise DomainIsBlacklisted(domain=root)
     try:
         inn = normalize_inn(card.inn)
     except InvalidInn as exc:
-        raise ValidationFailed([(("body", "carddata", "inn"), str(exc), "value_error")]) from None
+        raise ValidationFailed([(("card", "inn"), str(exc), "value_error")]) from None
     given: dict[str, Any] = {"type": status, "name": card.name, "email": card.email}
     for name in ("emails", "phone", "comment"):
         if getattr(card, name) is not None:
@@ -140,9 +138,4 @@ def _apply_card(*, root: str, status: str, card: CardData, urls: list[str]) -> S
 
 
 def _apply_blacklist(*, root: str, comment: str | None, urls: list[str], moderator: User | None) -> None:
-    from blacklist.models import DomainBlacklistUrl
-    from blacklist.services import domain_blacklist_add
-
-    entry, _ = domain_blacklist_add(domain=root, comment=comment, created_by=moderator)
-    for url in urls:
-        DomainBlacklistUrl.objects.get_or_create(entry=entry, url=url, defaults={"comment": comment})
+    domain_blacklist_add(domain=root, comment=comment, created_by=moderator, known_urls=urls)

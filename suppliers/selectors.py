@@ -1,5 +1,9 @@
-"""Reads of the supplier directory: buyer search (best match first) and the moderators' card list."""
+"""Reads of the supplier directory: buyer search (best match first), the moderators' card list, and which
+suppliers the blacklists block for a buyer (the INN lists and the domain list are blacklist's; the root-domain
+index of every card is ours).
+"""
 
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -7,6 +11,10 @@ from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
+from accounts.models import User
+from blacklist.extensions import InnCard
+from blacklist.models import BlockedReason
+from blacklist.selectors import blacklisted_inns, blacklisted_roots
 from core.domains import InvalidDomain, root_domain
 
 from .errors import SupplierNotFound
@@ -88,3 +96,36 @@ def supplier_get(*, supplier_id: int) -> Supplier:
     if supplier is None:
         raise SupplierNotFound()
     return supplier
+
+
+def supplier_block_reasons(*, buyer: User | None, suppliers: Iterable[Supplier]) -> dict[int, str]:
+    """``{supplier_id: "inn_blacklisted" | "domain_blacklisted"}`` for the blocked ones among ``suppliers``.
+
+    The INN list is the buyer's own; a blacklisted root domain of any site or e-mail blocks for everyone.
+    INN wins when both apply. Two queries whatever the number of suppliers.
+    """
+    by_id = {supplier.pk: supplier for supplier in suppliers}
+    if not by_id:
+        return {}
+    reasons: dict[int, str] = {}
+    blocked_domain_ids = SupplierDomain.objects.filter(
+        supplier_id__in=list(by_id), root_domain__in=blacklisted_roots()
+    ).values_list("supplier_id", flat=True)
+    for supplier_id in blocked_domain_ids:
+        reasons[supplier_id] = BlockedReason.DOMAIN_BLACKLISTED
+    blocked_inns = blacklisted_inns(owner=buyer, inns={supplier.inn for supplier in by_id.values()})
+    for supplier_id, supplier in by_id.items():
+        if supplier.inn in blocked_inns:
+            reasons[supplier_id] = BlockedReason.INN_BLACKLISTED
+    return reasons
+
+
+def supplier_block_reason(*, buyer: User | None, supplier: Supplier) -> str | None:
+    """The reason ``supplier`` is blocked for ``buyer``, or None."""
+    return supplier_block_reasons(buyer=buyer, suppliers=[supplier]).get(supplier.pk)
+
+
+def supplier_cards_by_inn(inns: Collection[str]) -> dict[str, InnCard]:
+    """The known cards of a page of INN blacklist entries, in one query (registered in ``SuppliersConfig``)."""
+    rows = Supplier.objects.filter(inn__in=set(inns)).only("id", "inn", "name", "checko_data")
+    return {row.inn: InnCard(supplier_id=row.pk, name=row.name, checko_data=row.checko_data) for row in rows}

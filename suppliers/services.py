@@ -1,4 +1,8 @@
-"""Writes on supplier cards: create, update, the root-domain index, and Checko enrichment."""
+"""Writes on supplier cards: create, update, the root-domain index, and queueing the Checko enrichment.
+
+The enrichment itself (what the worker runs) is ``suppliers.enrichment``; the task sits between the two
+(services → tasks → enrichment), so nothing imports in a circle.
+"""
 
 import logging
 from collections.abc import Iterable
@@ -6,15 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from core.domains import InvalidDomain, normalize_url, root_domain
 from core.errors import ValidationFailed
 from core.inn import InvalidInn, normalize_inn
 
-from .checko import CHECKO_OFF_MESSAGE, CheckoClient, CheckoError
+from .checko import CHECKO_OFF_MESSAGE, CheckoClient
 from .errors import DuplicateInn, DuplicateUrl, SupplierNotFound
 from .models import MAX_EXTRA_EMAILS, Supplier, SupplierDomain, SupplierSite, SupplierType
+from .tasks import refresh_checko
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +58,9 @@ def _clean_urls(urls: Iterable[str]) -> list[tuple[str, str]]:
             clean = normalize_url(url)
             seen.setdefault(clean, root_domain(clean))
         except InvalidDomain as exc:
-            raise ValidationFailed([(("body", "urls", index), str(exc), "value_error")]) from None
+            raise ValidationFailed([(("urls", index), str(exc), "value_error")]) from None
     if not seen:
-        raise ValidationFailed([(("body", "urls"), "At least one site URL is required.", "too_short")])
+        raise ValidationFailed([(("urls",), "At least one site URL is required.", "too_short")])
     return list(seen.items())
 
 
@@ -68,9 +72,7 @@ def _clean_emails(main: str, extra: Iterable[str]) -> list[str]:
         if address and address != main.lower() and address not in result:
             result.append(address)
     if len(result) > MAX_EXTRA_EMAILS:
-        raise ValidationFailed(
-            [(("body", "emails"), f"At most {MAX_EXTRA_EMAILS} extra e-mail addresses.", "too_long")]
-        )
+        raise ValidationFailed([(("emails",), f"At most {MAX_EXTRA_EMAILS} extra e-mail addresses.", "too_long")])
     return result
 
 
@@ -121,10 +123,10 @@ def supplier_create(*, inn: str, fields: SupplierFields) -> Supplier:
     try:
         inn = normalize_inn(inn)
     except InvalidInn as exc:
-        raise ValidationFailed([(("body", "inn"), str(exc), "value_error")]) from None
+        raise ValidationFailed([(("inn",), str(exc), "value_error")]) from None
     missing = [name for name in ("name", "email", "urls") if name not in fields.given]
     if missing:
-        raise ValidationFailed([(("body", name), "This field is required.", "missing") for name in missing])
+        raise ValidationFailed([((name,), "This field is required.", "missing") for name in missing])
     _raise_duplicate_inn(inn)
     cleaned = _clean_urls(fields.urls)
     _check_urls_free(cleaned, supplier_id=None)
@@ -178,30 +180,9 @@ def supplier_update(*, supplier_id: int, fields: SupplierFields, refresh_checko:
 
 def supplier_request_checko_refresh(*, supplier: Supplier) -> bool:
     """Queue the Checko fetch after commit; without an API key record that the feature is off instead."""
-    from .tasks import refresh_checko
-
     if not CheckoClient.from_settings().enabled:
         supplier.checko_error = CHECKO_OFF_MESSAGE
         supplier.save(update_fields=["checko_error"])
         return False
     refresh_checko.delay_on_commit(supplier.pk)
     return True
-
-
-def supplier_refresh_checko(*, supplier_id: int, client: CheckoClient | None = None) -> Supplier | None:
-    """Fetch the registry record and store it; failures go to ``checko_error`` and are never raised."""
-    supplier = Supplier.objects.filter(pk=supplier_id).first()
-    if supplier is None:
-        return None  # deleted meanwhile: nothing to enrich
-    client = client or CheckoClient.from_settings()
-    try:
-        data = client.fetch(supplier.inn)
-    except CheckoError as exc:
-        Supplier.objects.filter(pk=supplier_id).update(checko_error=str(exc)[:1000])
-        logger.info("Checko refresh of supplier %s failed: %s", supplier_id, exc)
-    else:
-        Supplier.objects.filter(pk=supplier_id).update(
-            checko_data=data, checko_updated_at=timezone.now(), checko_error=None
-        )
-    supplier.refresh_from_db()
-    return supplier

@@ -1,4 +1,4 @@
-"""The exception handler's error shapes and the pagination bounds of API.md."""
+"""The exception handler's error shapes and the pagination bounds of the contract."""
 
 import pytest
 

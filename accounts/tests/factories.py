@@ -3,22 +3,39 @@
 from datetime import timedelta
 
 import factory
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import OtpChallenge, User
+from accounts.models import MODERATORS_GROUP, OtpChallenge, User
 from accounts.otp import CODE_LIFETIME, code_hmac
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A buyer by default; ``moderator=True`` is staff in the moderators group, ``superuser=True`` a superuser.
+
+    Users are made through ``User.objects.create_user``, so the e-mail is canonical and, without a
+    ``password``, the password is unusable (buyers log in with a code), as in production.
+    """
+
     class Meta:
         model = User
-        django_get_or_create = ("email",)
+
+    class Params:
+        moderator = False
+        superuser = False
 
     email = factory.Sequence(lambda n: f"user{n}@buyer.example")
+    password = None
+    is_staff = factory.LazyAttribute(lambda o: o.moderator or o.superuser)
+    is_superuser = factory.SelfAttribute("superuser")
+    in_moderators_group = factory.SelfAttribute("moderator")  # not a field: taken out in _create
 
     @classmethod
-    def _create(cls, model_class: type[User], *args, **kwargs) -> User:
-        return model_class.objects.create_user(*args, **kwargs)
+    def _create(cls, model_class: type[User], *args, in_moderators_group: bool = False, **kwargs) -> User:
+        user = model_class.objects.create_user(*args, **kwargs)
+        if in_moderators_group:
+            user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+        return user
 
 
 class OtpChallengeFactory(factory.django.DjangoModelFactory):

@@ -1,9 +1,11 @@
 """The moderator console: users with role and policy; OTP challenges read-only and without codes."""
 
 import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import OtpChallenge, User
+from accounts.models import OtpChallenge, OtpFailureStreak, User
 
 from .factories import OtpChallengeFactory, UserFactory
 
@@ -15,8 +17,8 @@ STREAKS = "/admin/accounts/otpfailurestreak/"
 
 
 @pytest.fixture
-def staff_client(make_user) -> Client:
-    admin = User.objects.create_superuser("root@platform.example", "pw-for-admin-tests")
+def staff_client() -> Client:
+    admin = UserFactory(email="root@platform.example", password="pw-for-admin-tests", superuser=True)
     client = Client()
     client.force_login(admin)
     return client
@@ -121,12 +123,20 @@ def test_streak_list_opens(staff_client, verify):
     response = staff_client.get(STREAKS)
     assert response.status_code == 200
     assert "locked@buyer.example" in response.content.decode()
+    assert "OTP failure streaks (address locks)" in response.content.decode()
+
+
+def test_a_streak_is_read_only_but_deleting_it_unlocks_the_address(staff_client, verify):
+    verify("locked@buyer.example", "000000")
+    streak = OtpFailureStreak.objects.get()
+    assert staff_client.get(f"{STREAKS}add/").status_code == 403
+    assert staff_client.post(f"{STREAKS}{streak.pk}/change/", {"failures": 0}).status_code == 403
+    assert OtpFailureStreak.objects.get().failures == streak.failures
+    assert staff_client.post(f"{STREAKS}{streak.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not OtpFailureStreak.objects.exists()
 
 
 def test_createsuperuser_works_with_an_email(monkeypatch) -> None:
-    from django.contrib.auth import authenticate
-    from django.core.management import call_command
-
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-pass-phrase")
     call_command("createsuperuser", "--noinput", "--email", "Root@Platform.Example", verbosity=0)
 

@@ -26,7 +26,7 @@ def _in_parallel(call: Callable[[], int], n: int = 2) -> list[int]:
         try:
             barrier.wait(timeout=10)
             statuses.append(call())
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
         finally:
             connection.close()

@@ -16,7 +16,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's hook name
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 

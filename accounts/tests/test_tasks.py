@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from celery import current_app
 from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
@@ -10,7 +11,6 @@ from django.utils import timezone
 from accounts import delivery, tasks
 from accounts.models import OtpChallenge, OtpFailureStreak, RateLimitCounter
 from accounts.otp import code_matches
-from b2bplatform.celery import app
 
 from .conftest import REQUEST_URL, code_in, free_port
 from .factories import OtpChallengeFactory, UserFactory, expired_challenge
@@ -129,8 +129,9 @@ def test_purge_deletes_expired_challenges_ended_windows_and_stale_streaks():
 
 
 def test_the_purge_runs_daily_from_beat():
-    entry = settings.CELERY_BEAT_SCHEDULE["accounts-purge-expired-otp-data"]
-    assert entry["task"] in app.tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["accounts.purge_expired_otp_data"]
+    assert entry["task"] == "accounts.purge_expired_otp_data"
+    assert entry["task"] in current_app.tasks
     assert entry["schedule"] == timedelta(days=1)
 
 

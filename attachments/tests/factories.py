@@ -12,16 +12,12 @@ from typing import Any
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import User
+from accounts.tests.factories import UserFactory
 from attachments.models import Attachment
 from attachments.services import attachment_create, attachment_delete
 
 
-class AttachmentOwnerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
+class AttachmentOwnerFactory(UserFactory):
     email = factory.Sequence(lambda n: f"buyer{n}@attachments.example")
 
 

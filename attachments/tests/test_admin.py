@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from accounts.tests.factories import UserFactory
 from attachments.tests.factories import AttachmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ CHANGELIST = "/admin/attachments/attachment/"
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("root@platform.example")
+    return UserFactory(email="root@platform.example", superuser=True)
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_buyers_cannot_use_the_admin_download(alice, bob) -> None:
 
 def test_staff_without_view_permission_cannot_download(alice) -> None:
     attachment = AttachmentFactory(owner=alice)
-    staff = User.objects.create_user("helpdesk@platform.example", is_staff=True)
+    staff = UserFactory(email="helpdesk@platform.example", is_staff=True)
     client = Client()
     client.force_login(staff)
     assert client.get(f"{CHANGELIST}{attachment.pk}/download/").status_code == 403

@@ -9,6 +9,8 @@ from core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
+LIMITS = {"max_count": 10, "max_total_bytes": 25 * 1024 * 1024}
+
 
 def test_list_shows_own_live_attachments_newest_first(alice, bob) -> None:
     older = AttachmentFactory(owner=alice)
@@ -37,18 +39,21 @@ def test_get_is_not_found_for_foreign_deleted_or_missing(alice, bob, case: str) 
 
 def test_for_sending_returns_attachments_in_the_order_asked_without_duplicates(alice) -> None:
     first, second = AttachmentFactory(owner=alice), AttachmentFactory(owner=alice)
-    assert attachments_for_sending(owner=alice, attachment_ids=[second.pk, first.pk, second.pk]) == [second, first]
+    assert attachments_for_sending(owner=alice, attachment_ids=[second.pk, first.pk, second.pk], **LIMITS) == [
+        second,
+        first,
+    ]
 
 
 def test_for_sending_with_no_ids_is_empty(alice, django_assert_num_queries) -> None:
     with django_assert_num_queries(0):
-        assert attachments_for_sending(owner=alice, attachment_ids=[]) == []
+        assert attachments_for_sending(owner=alice, attachment_ids=[], **LIMITS) == []
 
 
 def test_for_sending_uses_one_query(alice, django_assert_num_queries) -> None:
     ids = [AttachmentFactory(owner=alice).pk for _ in range(3)]
     with django_assert_num_queries(1):
-        attachments_for_sending(owner=alice, attachment_ids=ids)
+        attachments_for_sending(owner=alice, attachment_ids=ids, **LIMITS)
 
 
 def test_for_sending_names_every_foreign_deleted_or_missing_id(alice, bob) -> None:
@@ -56,32 +61,32 @@ def test_for_sending_names_every_foreign_deleted_or_missing_id(alice, bob) -> No
     foreign = AttachmentFactory(owner=bob)
     deleted = AttachmentFactory(owner=alice, is_deleted=True)
     with pytest.raises(ValidationFailed) as caught:
-        attachments_for_sending(owner=alice, attachment_ids=[own.pk, foreign.pk, deleted.pk, 987654])
+        attachments_for_sending(owner=alice, attachment_ids=[own.pk, foreign.pk, deleted.pk, 987654], **LIMITS)
     [(loc, message, kind)] = caught.value.errors
-    assert loc == ("body", "attachmentids")
+    assert loc == ("attachment_ids",)
     assert kind == "not_found"
     for bad_id in (foreign.pk, deleted.pk, 987654):
         assert str(bad_id) in message
     assert f"{own.pk}," not in message.split(":", 1)[1] + ","
 
 
-def test_for_sending_refuses_more_than_the_maximum_count(alice, settings) -> None:
-    settings.MESSAGE_MAX_ATTACHMENTS = 2
+def test_for_sending_refuses_more_than_the_maximum_count(alice) -> None:
+    limits = {**LIMITS, "max_count": 2}
     ids = [AttachmentFactory(owner=alice).pk for _ in range(3)]
     with pytest.raises(ValidationFailed) as caught:
-        attachments_for_sending(owner=alice, attachment_ids=ids)
+        attachments_for_sending(owner=alice, attachment_ids=ids, **limits)
     assert caught.value.errors[0][2] == "too_long"
-    assert attachments_for_sending(owner=alice, attachment_ids=ids[:2])
+    assert attachments_for_sending(owner=alice, attachment_ids=ids[:2], **limits)
 
 
-def test_for_sending_refuses_a_total_over_the_maximum_size(alice, settings) -> None:
+def test_for_sending_refuses_a_total_over_the_maximum_size(alice) -> None:
     first = AttachmentFactory(owner=alice, content=b"a" * 60)
     second = AttachmentFactory(owner=alice, content=b"b" * 60)
-    settings.MESSAGE_MAX_ATTACHMENT_BYTES = 100
+    limits = {**LIMITS, "max_total_bytes": 100}
     with pytest.raises(ValidationFailed) as caught:
-        attachments_for_sending(owner=alice, attachment_ids=[first.pk, second.pk])
+        attachments_for_sending(owner=alice, attachment_ids=[first.pk, second.pk], **limits)
     assert caught.value.errors[0][2] == "too_large"
-    assert attachments_for_sending(owner=alice, attachment_ids=[first.pk]) == [first]
+    assert attachments_for_sending(owner=alice, attachment_ids=[first.pk], **limits) == [first]
 
 
 def test_default_message_limits_are_ten_files_and_25_mb(settings) -> None:

@@ -197,7 +197,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- accounts ---
 # Daily purge of expired OTP challenges, ended rate-limit windows and stale failure streaks (docs/auth.md).
-CELERY_BEAT_SCHEDULE["accounts-purge-expired-otp-data"] = {
+CELERY_BEAT_SCHEDULE["accounts.purge_expired_otp_data"] = {
     "task": "accounts.purge_expired_otp_data",
     "schedule": timedelta(days=1),
 }
@@ -209,8 +209,8 @@ MESSAGE_RETRY_MAX_SECONDS = env.float("MESSAGE_RETRY_MAX_SECONDS", default=600.0
 MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
 MESSAGE_REQUEUE_QUEUED_AFTER_SECONDS = env.float("MESSAGE_REQUEUE_QUEUED_AFTER_SECONDS", default=120.0)
 MESSAGE_REQUEUE_SENDING_AFTER_SECONDS = env.float("MESSAGE_REQUEUE_SENDING_AFTER_SECONDS", default=600.0)
-CELERY_BEAT_SCHEDULE["messaging-requeue-stuck-messages"] = {
-    "task": "messaging.tasks.requeue_stuck_messages",
+CELERY_BEAT_SCHEDULE["messaging.requeue_stuck_messages"] = {
+    "task": "messaging.requeue_stuck_messages",
     "schedule": 60.0,
 }
 

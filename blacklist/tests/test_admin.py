@@ -3,8 +3,6 @@
 import pytest
 
 from blacklist.models import DomainBlacklistEntry, InnBlacklistEntry
-from blacklist.tests.helpers import make_recipient, make_request, state
-from suppliers.tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db
 DOMAINS = "/admin/blacklist/domainblacklistentry/"
@@ -18,38 +16,12 @@ def _urls(rows: list[dict]) -> dict:
     return data
 
 
-def test_adding_a_domain_normalises_it_and_unticks(admin_client, admin_user, alice) -> None:
-    supplier = SupplierFactory(email="sales@shop.bad.ru")
-    recipient = make_recipient(make_request(alice), supplier)
-    data = {
-        "domain": "https://WWW.Bad.RU./x",
-        "comment": "spam",
-        **_urls([{"url": "https://bad.ru/x", "comment": "c"}]),
-    }
-    response = admin_client.post(f"{DOMAINS}add/", data)
-    assert response.status_code == 302
-    entry = DomainBlacklistEntry.objects.get()
-    assert (entry.domain, entry.created_by) == ("bad.ru", admin_user)
-    assert list(entry.urls.values_list("url", "comment")) == [("https://bad.ru/x", "c")]
-    assert state(recipient) == (False, "domain_blacklisted")
-
-
 def test_duplicate_or_public_suffix_domain_is_refused(admin_client) -> None:
     DomainBlacklistEntry.objects.create(domain="bad.ru")
     for domain in ["WWW.BAD.RU", "ru"]:
         response = admin_client.post(f"{DOMAINS}add/", {"domain": domain, **_urls([])})
         assert response.status_code == 200
     assert DomainBlacklistEntry.objects.count() == 1
-
-
-def test_deleting_a_domain_clears_the_reason(admin_client, alice) -> None:
-    supplier = SupplierFactory(email="sales@bad.ru")
-    recipient = make_recipient(make_request(alice), supplier)
-    admin_client.post(f"{DOMAINS}add/", {"domain": "bad.ru", **_urls([])})
-    entry = DomainBlacklistEntry.objects.get()
-    response = admin_client.post(f"{DOMAINS}{entry.pk}/delete/", {"post": "yes"})
-    assert response.status_code == 302
-    assert state(recipient) == (False, None)
 
 
 def test_inn_lists_are_read_only(admin_client, alice) -> None:

@@ -1,62 +1,22 @@
-"""Adding to a blacklist unticks not-yet-contacted recipients; removing clears the reason only."""
+"""The blacklist services: entries, validation, and the signals every change sends (recipients follow them in
+messaging: messaging/tests/test_blacklist_effects.py).
+"""
+
+from collections.abc import Iterator
 
 import pytest
+from django.db import transaction
 
 from blacklist.errors import DomainNotBlacklisted, InnNotBlacklisted
 from blacklist.models import DomainBlacklistEntry, DomainBlacklistUrl, InnBlacklistEntry
-from blacklist.services import (
-    domain_blacklist_add,
-    domain_blacklist_remove,
-    inn_blacklist_add,
-    inn_blacklist_remove,
-)
-from blacklist.tests.helpers import make_message, make_recipient, make_request, state
+from blacklist.services import domain_blacklist_add, domain_blacklist_remove, inn_blacklist_add, inn_blacklist_remove
+from blacklist.signals import domain_blacklisted, domain_unblacklisted, inn_blacklisted, inn_unblacklisted
 from core.errors import ValidationFailed
-from messaging.models import Direction, MessageStatus
-from suppliers.services import supplier_sync_domains
-from suppliers.tests.factories import SupplierFactory, SupplierSiteFactory
 
 pytestmark = pytest.mark.django_db
 
 
 # --- INN ------------------------------------------------------------------------------------
-
-
-def test_inn_add_unticks_only_this_buyers_uncontacted_recipients(alice, bob) -> None:
-    supplier, other = SupplierFactory(), SupplierFactory()
-    alice_request, alice_request2, bob_request = make_request(alice), make_request(alice), make_request(bob)
-    fresh = make_recipient(alice_request, supplier)
-    unticked_already = make_recipient(alice_request2, supplier, selected=False)
-    other_supplier = make_recipient(alice_request, other)
-    bobs = make_recipient(bob_request, supplier)
-
-    entry, count = inn_blacklist_add(owner=alice, inn=supplier.inn, reason="never answers")
-
-    assert (entry.inn, entry.reason, count) == (supplier.inn, "never answers", 2)
-    assert state(fresh) == (False, "inn_blacklisted")
-    assert state(unticked_already) == (False, "inn_blacklisted")
-    assert state(other_supplier) == (True, None)
-    assert state(bobs) == (True, None)
-
-
-@pytest.mark.parametrize("status", [MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT])
-def test_inn_add_leaves_contacted_recipients_alone(alice, status) -> None:
-    supplier = SupplierFactory()
-    request = make_request(alice)
-    contacted = make_recipient(request, supplier)
-    make_message(request, supplier, status=status)
-    inn_blacklist_add(owner=alice, inn=supplier.inn)
-    assert state(contacted) == (True, None)
-
-
-def test_failed_or_incoming_messages_do_not_count_as_contact(alice) -> None:
-    supplier = SupplierFactory()
-    request = make_request(alice)
-    recipient = make_recipient(request, supplier)
-    make_message(request, supplier, status=MessageStatus.FAILED)
-    make_message(request, supplier, status=MessageStatus.SENT, direction=Direction.INCOMING)
-    inn_blacklist_add(owner=alice, inn=supplier.inn)
-    assert state(recipient) == (False, "inn_blacklisted")
 
 
 def test_inn_readd_updates_the_reason(alice) -> None:
@@ -73,63 +33,7 @@ def test_inn_add_rejects_bad_inn_and_long_reason(alice) -> None:
     assert not InnBlacklistEntry.objects.exists()
 
 
-def test_inn_remove_clears_reason_but_keeps_unticked(alice, bob) -> None:
-    supplier = SupplierFactory()
-    recipient = make_recipient(make_request(alice), supplier)
-    inn_blacklist_add(owner=alice, inn=supplier.inn)
-    with pytest.raises(InnNotBlacklisted):
-        inn_blacklist_remove(owner=bob, inn=supplier.inn)
-    assert state(recipient) == (False, "inn_blacklisted")
-    inn_blacklist_remove(owner=alice, inn=supplier.inn)
-    assert state(recipient) == (False, None)
-    with pytest.raises(InnNotBlacklisted):
-        inn_blacklist_remove(owner=alice, inn=supplier.inn)
-
-
-def test_inn_remove_falls_back_to_a_domain_reason(alice) -> None:
-    supplier = SupplierFactory(email="x@blocked.ru")
-    recipient = make_recipient(make_request(alice), supplier)
-    inn_blacklist_add(owner=alice, inn=supplier.inn)
-    domain_blacklist_add(domain="blocked.ru")
-    assert state(recipient) == (False, "inn_blacklisted")
-    inn_blacklist_remove(owner=alice, inn=supplier.inn)
-    assert state(recipient) == (False, "domain_blacklisted")
-
-
 # --- domains --------------------------------------------------------------------------------
-
-
-def test_domain_add_unticks_uncontacted_recipients_in_all_requests(alice, bob) -> None:
-    by_site, by_email, by_extra, clean = SupplierFactory(), SupplierFactory(), SupplierFactory(), SupplierFactory()
-    SupplierSiteFactory(supplier=by_site, url="https://spb.bad.ru/catalog")
-    by_email.email = "sales@mail.bad.ru"
-    by_email.save()
-    by_extra.emails = ["ok@fine.ru", "info@bad.ru"]
-    by_extra.save()
-    supplier_sync_domains(supplier=by_email)
-    supplier_sync_domains(supplier=by_extra)
-    alice_request, bob_request = make_request(alice), make_request(bob)
-    recipients = [make_recipient(alice_request, s) for s in (by_site, by_email, by_extra)]
-    bobs = make_recipient(bob_request, by_site)
-    contacted = make_recipient(bob_request, by_email)
-    make_message(bob_request, by_email, status=MessageStatus.QUEUED)
-    untouched = make_recipient(alice_request, clean)
-
-    entry, count = domain_blacklist_add(domain="HTTPS://WWW.Bad.RU./x", comment="spam")
-
-    assert (entry.domain, entry.comment, count) == ("bad.ru", "spam", 4)
-    for recipient in [*recipients, bobs]:
-        assert state(recipient) == (False, "domain_blacklisted")
-    assert state(contacted) == (True, None)
-    assert state(untouched) == (True, None)
-
-
-def test_domain_add_keeps_an_inn_reason(alice) -> None:
-    supplier = SupplierFactory(email="x@bad.ru")
-    recipient = make_recipient(make_request(alice), supplier)
-    inn_blacklist_add(owner=alice, inn=supplier.inn)
-    domain_blacklist_add(domain="bad.ru")
-    assert state(recipient) == (False, "inn_blacklisted")
 
 
 def test_domain_readd_updates_comment_and_appends_new_urls(moderator) -> None:
@@ -156,14 +60,67 @@ def test_domain_url_must_be_under_the_domain() -> None:
         domain_blacklist_add(domain="bad.ru", url="https://good.ru/x")
 
 
-def test_domain_remove_clears_reason_unless_another_root_still_blocks(alice) -> None:
-    both = SupplierFactory(email="a@bad.ru", emails=["b@worse.ru"])
-    only_bad = SupplierFactory(email="a@sub.bad.ru")
-    r_both, r_only = make_recipient(make_request(alice), both), make_recipient(make_request(alice), only_bad)
-    domain_blacklist_add(domain="bad.ru")
-    domain_blacklist_add(domain="worse.ru")
-    domain_blacklist_remove(domain="https://www.BAD.ru/")
-    assert state(r_only) == (False, None)
-    assert state(r_both) == (False, "domain_blacklisted")
+# --- the signals ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def heard() -> Iterator[list[tuple[str, dict, bool]]]:
+    """Every blacklist signal as (name, kwargs, sent inside a transaction); each receiver answers 2."""
+    calls: list[tuple[str, dict, bool]] = []
+    signals = {
+        "inn_blacklisted": inn_blacklisted,
+        "inn_unblacklisted": inn_unblacklisted,
+        "domain_blacklisted": domain_blacklisted,
+        "domain_unblacklisted": domain_unblacklisted,
+    }
+    receivers = {}
+    for name, signal in signals.items():
+
+        def receive(sender, signal=None, _name=name, **kwargs) -> int:
+            calls.append((_name, kwargs, transaction.get_connection().in_atomic_block))
+            return 2
+
+        receivers[name] = receive  # signals hold receivers weakly: keep them alive for the test
+        signal.connect(receive, dispatch_uid=f"test-{name}")
+    yield calls
+    for name, signal in signals.items():
+        signal.disconnect(dispatch_uid=f"test-{name}")
+
+
+def test_each_change_sends_its_signal_and_returns_the_receivers_count(alice, heard) -> None:
+    _, unticked = inn_blacklist_add(owner=alice, inn="77 0708 3893")
+    inn_blacklist_remove(owner=alice, inn="7707083893")
+    _, unticked_by_domain = domain_blacklist_add(domain="https://www.Bad.ru/x")
+    domain_blacklist_remove(domain="bad.ru")
+
+    assert [(name, kwargs) for name, kwargs, _ in heard] == [
+        ("inn_blacklisted", {"owner": alice, "inn": "7707083893"}),
+        ("inn_unblacklisted", {"owner": alice, "inn": "7707083893"}),
+        ("domain_blacklisted", {"root": "bad.ru"}),
+        ("domain_unblacklisted", {"root": "bad.ru"}),
+    ]
+    assert all(inside for _, _, inside in heard)  # receivers share the change's transaction
+    assert unticked >= 2 and unticked_by_domain >= 2  # plus whatever messaging's receivers unticked (none here)
+
+
+def test_removing_an_absent_entry_is_404_and_sends_nothing(alice, bob, heard) -> None:
+    inn_blacklist_add(owner=alice, inn="7707083893")
+    heard.clear()
+    with pytest.raises(InnNotBlacklisted):
+        inn_blacklist_remove(owner=bob, inn="7707083893")
     with pytest.raises(DomainNotBlacklisted):
         domain_blacklist_remove(domain="bad.ru")
+    assert heard == []
+    assert InnBlacklistEntry.objects.filter(owner=alice).exists()
+
+
+def test_path_inputs_are_refused_with_their_python_name(alice) -> None:
+    with pytest.raises(ValidationFailed) as bad_inn:
+        inn_blacklist_remove(owner=alice, inn="123")
+    with pytest.raises(ValidationFailed) as bad_domain:
+        domain_blacklist_remove(domain="ru")
+    with pytest.raises(ValidationFailed) as bad_url:
+        domain_blacklist_add(domain="bad.ru", url="https://good.ru/x")
+    assert [path for path, _, _ in bad_inn.value.errors] == [("inn",)]
+    assert [path for path, _, _ in bad_domain.value.errors] == [("domain",)]
+    assert [path for path, _, _ in bad_url.value.errors] == [("url",)]

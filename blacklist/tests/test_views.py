@@ -3,8 +3,7 @@
 import pytest
 
 from blacklist.models import DomainBlacklistEntry, InnBlacklistEntry
-from blacklist.tests.helpers import make_recipient, make_request, state
-from suppliers.tests.factories import SupplierFactory, company_inn
+from core.testing import company_inn
 
 pytestmark = pytest.mark.django_db
 
@@ -19,31 +18,6 @@ def test_inn_endpoints_need_a_token(anon_client) -> None:
     assert anon_client.get(INNS).status_code == 401
     assert anon_client.post(INNS, {"inn": "7707083893"}, format="json").status_code == 401
     assert anon_client.delete(f"{INNS}/7707083893").status_code == 401
-
-
-def test_add_list_and_remove(alice_client) -> None:
-    known = SupplierFactory(name="Known LLC", checko_data={"ОГРН": "1"})
-    response = alice_client.post(INNS, {"inn": known.inn, "reason": "slow"}, format="json")
-    assert response.status_code == 200
-    assert response.json()["success"] is True
-    alice_client.post(INNS, {"inn": "7707083893"}, format="json")
-
-    body = alice_client.get(INNS).json()
-    assert (body["limit"], body["offset"], body["total"]) == (200, 0, 2)
-    newest, oldest = body["items"]
-    assert newest["inn"] == "7707083893" and newest["supplierid"] is None and newest["suppliername"] is None
-    assert oldest == {
-        "id": oldest["id"],
-        "inn": known.inn,
-        "supplierid": known.pk,
-        "suppliername": "Known LLC",
-        "checkodata": {"ОГРН": "1"},
-        "reason": "slow",
-        "createdat": oldest["createdat"],
-    }
-    assert alice_client.delete(f"{INNS}/{known.inn}").json() == {"success": True}
-    assert alice_client.get(INNS).json()["total"] == 1
-    assert alice_client.delete(f"{INNS}/{known.inn}").status_code == 404
 
 
 def test_readd_updates_the_reason(alice_client) -> None:
@@ -94,22 +68,6 @@ def test_delete_with_a_malformed_inn_is_422(alice_client) -> None:
     assert response.json()["detail"][0]["loc"] == ["path", "inn"]
 
 
-def test_add_unticks_this_buyers_recipients_only(alice, bob, alice_client) -> None:
-    supplier = SupplierFactory()
-    mine, theirs = make_recipient(make_request(alice), supplier), make_recipient(make_request(bob), supplier)
-    response = alice_client.post(INNS, {"inn": supplier.inn}, format="json")
-    assert "1 recipient" in response.json()["message"]
-    assert state(mine) == (False, "inn_blacklisted")
-    assert state(theirs) == (True, None)
-
-
-def test_inn_list_query_count_is_constant(alice, alice_client, django_assert_max_num_queries) -> None:
-    for _ in range(30):
-        InnBlacklistEntry.objects.create(owner=alice, inn=SupplierFactory().inn)
-    with django_assert_max_num_queries(4):  # user, count, page, suppliers
-        assert len(alice_client.get(INNS).json()["items"]) == 30
-
-
 # --- global domain blacklist ----------------------------------------------------------------
 
 
@@ -119,25 +77,6 @@ def test_domain_endpoints_are_for_moderators(alice_client) -> None:
     DomainBlacklistEntry.objects.create(domain="bad.ru")
     assert alice_client.delete(f"{DOMAINS}/bad.ru").status_code == 403
     assert DomainBlacklistEntry.objects.filter(domain="bad.ru").exists()
-
-
-def test_domain_add_normalises_and_readd_updates(moderator_client, alice) -> None:
-    supplier = SupplierFactory(email="sales@shop.bad.ru")
-    recipient = make_recipient(make_request(alice), supplier)
-    first = moderator_client.post(
-        DOMAINS, {"domain": "https://WWW.Bad.RU./catalog", "comment": "spam", "url": "https://bad.ru/x"}, format="json"
-    )
-    assert first.status_code == 200, first.json()
-    body = first.json()
-    assert (body["domain"], body["comment"]) == ("bad.ru", "spam")
-    assert [(u["url"], u["comment"]) for u in body["urls"]] == [("https://bad.ru/x", "spam")]
-    assert state(recipient) == (False, "domain_blacklisted")
-
-    again = moderator_client.post(
-        DOMAINS, {"domain": "bad.ru", "comment": "worse", "url": "https://spb.bad.ru/y"}, format="json"
-    ).json()
-    assert again["comment"] == "worse" and again["createdat"] == body["createdat"]
-    assert [u["url"] for u in again["urls"]] == ["https://bad.ru/x", "https://spb.bad.ru/y"]
 
 
 @pytest.mark.parametrize(

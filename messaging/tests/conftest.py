@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 import pytest
 import redis
+from celery import current_app
 from django.db import connection
 
 from accounts.models import User
-from b2bplatform.celery import app as celery_app
 from messaging.models import Recipient
 from requests_app.models import Request, RequestStatus
 from requests_app.tests.factories import make_request_with_keys
@@ -27,6 +27,10 @@ from suppliers.tests.factories import SupplierFactory
 
 from .processes import RedisServer, Worker
 from .smtp import SmtpSink
+
+# The project's Celery app (created by b2bplatform.celery, which messaging does not import): the current app.
+celery_app = current_app._get_current_object()
+assert celery_app.main == "b2bplatform", f"the current Celery app is {celery_app.main!r}, not the project's"
 
 # This app's Redis DB on the shared server; flushed around each delivery test, so never point it at real data.
 SHARED_BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
@@ -159,8 +163,8 @@ def start_worker(
     yield start
     for worker in workers:
         worker.kill()
-        print(f"----- log of worker {worker.name} (shown by pytest when the test failed) -----")  # noqa: T201
-        print(worker.log()[-6000:])  # noqa: T201
+        print(f"----- log of worker {worker.name} (shown by pytest when the test failed) -----")
+        print(worker.log()[-6000:])
 
 
 @pytest.fixture

@@ -294,3 +294,14 @@ def test_a_copy_resent_after_a_crash_in_the_window_has_the_same_message_id(
     message.refresh_from_db()
     assert (message.status, message.attempts) == (MessageStatus.SENT, 2)
     assert smtp_backend.handler.received_ids() == [message.message_id, message.message_id]
+
+
+def test_email_shows_each_keys_note_escaped_in_html_and_plain_in_text(alice):
+    message = _queued_message(alice)
+    RequestKey.objects.filter(request=message.request, pos=1).update(note="Примечание: SKF <или> аналог")
+
+    email = build_email(message=message_for_delivery(message_id=message.pk))
+
+    html = email.alternatives[0][0]
+    assert "<th>Note</th>" in html and "<td>Примечание: SKF &lt;или&gt; аналог</td>" in html
+    assert "(Примечание: SKF <или> аналог)" in email.body

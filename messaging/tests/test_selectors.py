@@ -34,7 +34,7 @@ def test_recipient_states_follow_the_newest_outgoing_message(alice, django_asser
     with django_assert_num_queries(2):
         states = recipient_states_for_request(request=request)
 
-    summary = {sid: (s.selected, s.isnew, s.sendstatus, s.blockedreason) for sid, s in states.items()}
+    summary = {sid: (s.selected, s.is_new, s.send_status, s.blocked_reason) for sid, s in states.items()}
     assert summary == {
         never.pk: (True, True, "notsent", None),
         queued.pk: (False, False, "queued", None),
@@ -51,5 +51,5 @@ def test_recipient_rows_are_sorted_and_carry_the_card(alice, django_assert_num_q
         Recipient.objects.create(request=request, supplier=card, selected=True)
     with django_assert_num_queries(2):
         rows = recipient_rows(request=request)
-    assert [row.supplierid for row in rows] == [card.pk for card in cards]
-    assert rows[0].suppliername == cards[0].name and rows[0].inn == cards[0].inn
+    assert [row.supplier_id for row in rows] == [card.pk for card in cards]
+    assert rows[0].supplier_name == cards[0].name and rows[0].inn == cards[0].inn

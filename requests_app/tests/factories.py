@@ -7,17 +7,13 @@ from typing import Any
 
 import factory
 
-from accounts.models import User
+from accounts.tests.factories import UserFactory
 from requests_app.models import KeySupplierLink, ModeratorTask, Request, RequestKey, RequestStatus
 from requests_app.normalize import normalize_key_text
 
 
-class RequestOwnerFactory(factory.django.DjangoModelFactory):
+class RequestOwnerFactory(UserFactory):
     """A buyer; pass ``owner=`` to the request factories to use one of the conftest personas instead."""
-
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"buyer{n}@requests.example")
 

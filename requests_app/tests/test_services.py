@@ -75,18 +75,18 @@ def test_create_inserts_two_thousand_keys_with_one_insert_statement(alice) -> No
 @pytest.mark.parametrize(
     ("bad_keys", "loc"),
     [
-        ([], ("body", "keys")),
-        (keys(2001), ("body", "keys")),
-        ([*keys(3), KeyData(pos=2, text="again")], ("body", "keys", 3, "pos")),
-        ([*keys(1), KeyData(pos=7, text="  \u200b ")], ("body", "keys", 1, "text")),
-        ([KeyData(pos=1, text="x" * 1001)], ("body", "keys", 0, "text")),
-        ([KeyData(pos=0, text="x")], ("body", "keys", 0, "pos")),
-        ([KeyData(pos=1, text="x", qty=Decimal("0"))], ("body", "keys", 0, "qty")),
-        ([KeyData(pos=1, text="x", qty=Decimal("0.00001"))], ("body", "keys", 0, "qty")),
-        ([KeyData(pos=1, text="x", qty=Decimal("1e14"))], ("body", "keys", 0, "qty")),
-        ([KeyData(pos=1, text="x", unit="u" * 33)], ("body", "keys", 0, "unit")),
-        ([KeyData(pos=1, text="Болт\x00М10")], ("body", "keys", 0, "text")),
-        ([KeyData(pos=1, text="x", unit="ш\x00т")], ("body", "keys", 0, "unit")),
+        ([], ("keys",)),
+        (keys(2001), ("keys",)),
+        ([*keys(3), KeyData(pos=2, text="again")], ("keys", 3, "pos")),
+        ([*keys(1), KeyData(pos=7, text="  \u200b ")], ("keys", 1, "text")),
+        ([KeyData(pos=1, text="x" * 1001)], ("keys", 0, "text")),
+        ([KeyData(pos=0, text="x")], ("keys", 0, "pos")),
+        ([KeyData(pos=1, text="x", qty=Decimal("0"))], ("keys", 0, "qty")),
+        ([KeyData(pos=1, text="x", qty=Decimal("0.00001"))], ("keys", 0, "qty")),
+        ([KeyData(pos=1, text="x", qty=Decimal("1e14"))], ("keys", 0, "qty")),
+        ([KeyData(pos=1, text="x", unit="u" * 33)], ("keys", 0, "unit")),
+        ([KeyData(pos=1, text="Болт\x00М10")], ("keys", 0, "text")),
+        ([KeyData(pos=1, text="x", unit="ш\x00т")], ("keys", 0, "unit")),
     ],
     ids=[
         "empty",
@@ -293,7 +293,7 @@ def test_create_from_file_reports_unreadable_rows_by_number_and_creates_nothing(
     with pytest.raises(ValidationFailed) as excinfo:
         request_create_from_file(owner=alice, uploaded_file=upload("keys_bad_rows.xlsx"))
 
-    assert error_locs(excinfo) == [("body", "file", "row", row) for row in (3, 4, 5, 7, 8, 9)]
+    assert error_locs(excinfo) == [("uploaded_file", "row", row) for row in (3, 4, 5, 7, 8, 9)]
     assert not Request.objects.exists() and not Attachment.objects.exists()
 
 
@@ -311,7 +311,7 @@ def test_create_from_file_refuses_an_empty_file(alice) -> None:
     with pytest.raises(ValidationFailed) as excinfo:
         request_create_from_file(owner=alice, uploaded_file=upload("keys.csv", b""))
 
-    assert error_locs(excinfo) == [("body", "file")]
+    assert error_locs(excinfo) == [("uploaded_file",)]
 
 
 @override_settings(IMPORT_MAX_BYTES=100)

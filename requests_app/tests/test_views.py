@@ -10,7 +10,6 @@ from django.test import override_settings
 from openpyxl import Workbook
 
 from attachments.models import Attachment
-from messaging.models import BlockedReason, Direction, Message, MessageStatus, Recipient
 from requests_app.models import ModeratorTask, Request, RequestKey, RequestStatus
 from requests_app.tests.factories import (
     KeySupplierLinkFactory,
@@ -18,8 +17,6 @@ from requests_app.tests.factories import (
     RequestKeyFactory,
     make_request_with_keys,
 )
-from suppliers.models import SupplierType
-from suppliers.tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db
 FILES = Path(__file__).resolve().parent / "files"
@@ -190,68 +187,6 @@ def test_detail_answers_keys_by_pos_with_qty_as_a_number(alice, alice_client) ->
         "suppliers": [],
     }
     assert [(k["pos"], k["qty"], k["unit"]) for k in body["keys"]] == [(1, 2.5, "шт"), (2, None, None)]
-
-
-def test_detail_shows_linked_suppliers_with_their_recipient_state(alice, alice_client) -> None:
-    request = make_request_with_keys(2, owner=alice, status=RequestStatus.PROCESSING)
-    first, second = request.keys.order_by("pos")
-    ticked = SupplierFactory(name="Ticked", type=SupplierType.RESELLER)
-    sent = SupplierFactory(name="Sent")
-    blocked = SupplierFactory(name="Blocked")
-    for supplier in (ticked, sent, blocked):
-        KeySupplierLinkFactory(key=first, supplier=supplier)
-    KeySupplierLinkFactory(key=second, supplier=sent)
-    Recipient.objects.create(request=request, supplier=ticked, selected=True)
-    Recipient.objects.create(request=request, supplier=blocked, blocked_reason=BlockedReason.INN_BLACKLISTED)
-    Message.objects.create(
-        request=request,
-        supplier=sent,
-        direction=Direction.OUTGOING,
-        to_email=sent.email,
-        subject="s",
-        body="b",
-        status=MessageStatus.SENT,
-        message_id="<m1@test>",
-    )
-
-    keys = alice_client.get(f"{URL}/{request.pk}").json()["keys"]
-
-    by_name = {supplier["name"]: supplier for supplier in keys[0]["suppliers"]}
-    assert by_name["Ticked"] == {
-        "supplierid": ticked.pk,
-        "name": "Ticked",
-        "inn": ticked.inn,
-        "email": ticked.email,
-        "isreseller": True,
-        "isnew": True,
-        "selected": True,
-        "sendstatus": "notsent",
-        "blockedreason": None,
-    }
-    assert (by_name["Sent"]["isnew"], by_name["Sent"]["sendstatus"], by_name["Sent"]["selected"]) == (
-        False,
-        "sent",
-        False,
-    )
-    assert (by_name["Blocked"]["blockedreason"], by_name["Blocked"]["selected"]) == ("inn_blacklisted", False)
-    assert [supplier["supplierid"] for supplier in keys[1]["suppliers"]] == [sent.pk]
-
-
-def test_detail_with_500_keys_and_links_takes_at_most_6_queries(
-    alice, alice_client, django_assert_max_num_queries
-) -> None:
-    request = make_request_with_keys(500, owner=alice, status=RequestStatus.CONFIRMED)
-    suppliers = [SupplierFactory() for _ in range(5)]
-    for index, request_key in enumerate(request.keys.all()):
-        KeySupplierLinkFactory(key=request_key, supplier=suppliers[index % 5])
-    Recipient.objects.create(request=request, supplier=suppliers[0], selected=True)
-
-    with django_assert_max_num_queries(6):
-        response = alice_client.get(f"{URL}/{request.pk}")
-
-    keys = response.json()["keys"]
-    assert len(keys) == 500 and all(len(k["suppliers"]) == 1 for k in keys)
-    assert keys[0]["suppliers"][0]["selected"] is True
 
 
 # --- replace keys --------------------------------------------------------------------------------------------

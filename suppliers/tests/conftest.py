@@ -31,7 +31,7 @@ def fake_checko(settings) -> Iterator[FakeChecko]:
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:  # the http.server API spells it so
             parts = urlsplit(self.path)
             query = {key: values[0] for key, values in parse_qs(parts.query).items()}
             state.calls.append({"path": parts.path, "query": query})

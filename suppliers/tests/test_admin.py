@@ -2,8 +2,9 @@
 
 import pytest
 
+from blacklist.models import DomainBlacklistEntry
 from suppliers.checko import CHECKO_OFF_MESSAGE
-from suppliers.models import Supplier, SupplierDomain
+from suppliers.models import DomainDecision, DomainUrl, Supplier, SupplierDomain
 from suppliers.tests.factories import SupplierFactory, SupplierSiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +114,6 @@ DECISIONS = "/admin/suppliers/domaindecision/"
 
 
 def test_supplier_decision_in_the_admin_creates_the_card_through_the_service(console, moderator) -> None:
-    from suppliers.models import DomainDecision
-
     form = {
         "domain": "https://www.Flanec-Snab.ru/catalog",
         "status": "supplier",
@@ -136,9 +135,6 @@ def test_supplier_decision_in_the_admin_creates_the_card_through_the_service(con
 
 
 def test_admin_decision_needs_card_fields_and_shows_service_refusals(console) -> None:
-    from blacklist.models import DomainBlacklistEntry
-    from suppliers.models import DomainDecision
-
     DomainBlacklistEntry.objects.create(domain="spam.example")
     no_card = console.post(f"{DECISIONS}add/", {"domain": "shop.example", "status": "reseller"})
     blacklisted = console.post(
@@ -161,9 +157,6 @@ def test_admin_decision_needs_card_fields_and_shows_service_refusals(console) ->
 
 
 def test_admin_redecides_an_existing_domain_to_blacklist(console) -> None:
-    from blacklist.models import DomainBlacklistEntry
-    from suppliers.models import DomainDecision
-
     decision = DomainDecision.objects.create(domain="maybe.example", status="pending")
 
     response = console.post(f"{DECISIONS}{decision.pk}/change/", {"status": "blacklist", "comment": "spam"})
@@ -176,8 +169,6 @@ def test_admin_redecides_an_existing_domain_to_blacklist(console) -> None:
 
 
 def test_domain_url_added_in_the_admin_is_stored_under_its_root(console) -> None:
-    from suppliers.models import DomainUrl
-
     response = console.post("/admin/suppliers/domainurl/add/", {"url": "https://shop.Flanec.ru/catalog"})
     refused = console.post("/admin/suppliers/domainurl/add/", {"url": "not a url"})
 

@@ -2,10 +2,12 @@
 
 import pytest
 
+from core.testing import personal_inn
 from suppliers.checko import CHECKO_OFF_MESSAGE, CheckoClient, CheckoError
-from suppliers.services import supplier_refresh_checko, supplier_request_checko_refresh
+from suppliers.enrichment import supplier_refresh_checko
+from suppliers.services import supplier_request_checko_refresh
 from suppliers.tasks import refresh_checko
-from suppliers.tests.factories import SupplierFactory, personal_inn
+from suppliers.tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db
 

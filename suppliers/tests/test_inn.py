@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.fields import InnField
 from core.inn import InvalidInn, is_valid_inn, normalize_inn
-from suppliers.tests.factories import company_inn, personal_inn
+from core.testing import company_inn, personal_inn
 
 
 @pytest.mark.parametrize("value", ["7707083893", "500100732259", " 7707 083893 ", 7707083893])

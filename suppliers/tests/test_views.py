@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 
 from blacklist.models import DomainBlacklistEntry, InnBlacklistEntry
+from core.testing import company_inn
 from suppliers.checko import CHECKO_OFF_MESSAGE
 from suppliers.models import Supplier
-from suppliers.tests.factories import SupplierFactory, SupplierSiteFactory, company_inn
+from suppliers.tests.factories import SupplierFactory, SupplierSiteFactory
 
 pytestmark = pytest.mark.django_db
 

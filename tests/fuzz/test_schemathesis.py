@@ -32,23 +32,10 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "20"))
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
-# Operations with a finding reported to their app's owner and not fixed yet: operationId → the finding. They are
-# fuzzed apart under a non-strict xfail (an XPASS once fixed: then delete the entry); every other operation must
-# pass. Keep this empty whenever possible.
-PENDING_OWNER_FIXES: dict[str, str] = {}
-
-full_schema = schemathesis.openapi.from_path(CONTRACT)
+schema = schemathesis.openapi.from_path(CONTRACT)
 # Health answers depend on the machine (Redis, disk), not on the request: nothing to fuzz there.
-FUZZED_PATHS = [path for path in full_schema.raw_schema.get("paths", {}) if not path.startswith("/api/v1/health")]
-full_schema = full_schema.exclude(path_regex=r"^/api/v1/health")
-schema = full_schema.exclude(operation_id=list(PENDING_OWNER_FIXES)) if PENDING_OWNER_FIXES else full_schema
-pending_schema = full_schema.include(operation_id=list(PENDING_OWNER_FIXES)) if PENDING_OWNER_FIXES else None
-PENDING_IDS = {
-    operation["operationId"]
-    for operations in full_schema.raw_schema.get("paths", {}).values()
-    for operation in operations.values()
-    if isinstance(operation, dict) and operation.get("operationId") in PENDING_OWNER_FIXES
-}
+FUZZED_PATHS = [path for path in schema.raw_schema.get("paths", {}) if not path.startswith("/api/v1/health")]
+schema = schema.exclude(path_regex=r"^/api/v1/health")
 
 # Every other case addresses a seeded object, so object routes exercise their real code paths and not
 # only the 404 branch.
@@ -78,7 +65,7 @@ def _point_at_seeded_objects(case: Any, ids: dict[str, Any]) -> None:
 
 
 def _fresh_otp_address(case: Any) -> None:
-    """OTP requests are limited per address (PRODUCT.md §2.1): a new address per case keeps the limiter from
+    """OTP requests are limited per address (docs/auth.md, abuse limits): a new address per case keeps the limiter from
     answering 429 to everything after the first few cases, so the generated bodies reach validation."""
     if case.path.endswith("/auth/otp/request") and isinstance(case.body, dict) and "email" in case.body:
         case.body["email"] = f"fuzz{next(_addresses)}@buyer.example"
@@ -109,23 +96,13 @@ FUZZ_SETTINGS = settings(
 )
 
 
-def _fuzz_test(*marks: Any) -> Any:
-    """A fresh function per test: hypothesis' settings and pytest marks are stored on the function object."""
-
-    def test(case: Any, live_server: Any, fuzz_world: dict[str, Any]) -> None:
-        _fuzz(case, live_server, fuzz_world)
-
-    for mark in (pytest.mark.django_db(transaction=True), *marks):
-        test = mark(test)
-    return FUZZ_SETTINGS(test)
-
-
 if FUZZED_PATHS:  # schemathesis refuses to parametrize over zero operations; the test above reports it instead
-    test_api_conforms_to_contract = schema.parametrize()(_fuzz_test())
 
-if PENDING_IDS:
-    _reason = "; ".join(f"{op}: {PENDING_OWNER_FIXES[op]}" for op in sorted(PENDING_IDS))
-    test_pending_owner_fixes = pending_schema.parametrize()(_fuzz_test(pytest.mark.xfail(reason=_reason, strict=False)))
+    @schema.parametrize()
+    @FUZZ_SETTINGS
+    @pytest.mark.django_db(transaction=True)
+    def test_api_conforms_to_contract(case: Any, live_server: Any, fuzz_world: dict[str, Any]) -> None:
+        _fuzz(case, live_server, fuzz_world)
 
 
 @pytest.mark.django_db(transaction=True)

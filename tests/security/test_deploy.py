@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -50,11 +48,6 @@ def test_production_refuses_a_default_secret() -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
-# Issues reported to an app's owner and not fixed yet: path → what to do. Any other issue fails the test; an
-# entry here only turns *its own* issues into a skip with the reason. Remove the entry once the owner has fixed it.
-PENDING_OWNER_FIXES: dict[str, str] = {}
-
-
 def test_bandit_finds_nothing_of_medium_or_high_severity() -> None:
     result = subprocess.run(
         [str(BIN / "bandit"), "-ll", "-q", "-f", "json", "-r", ".", "-x", "./.venv,./tests,*/tests/*,./var"],
@@ -65,11 +58,6 @@ def test_bandit_finds_nothing_of_medium_or_high_severity() -> None:
     )
     issues = json.loads(result.stdout)["results"]
     found = [f"{i['filename'].removeprefix('./')}:{i['line_number']} {i['test_id']} {i['issue_text']}" for i in issues]
-    unexpected = [line for line in found if line.split(":")[0] not in PENDING_OWNER_FIXES]
 
-    assert not unexpected, "\n".join(unexpected)
-    if found:
-        pytest.skip(
-            "pending owner fixes: " + "; ".join(f"{line} → {PENDING_OWNER_FIXES[line.split(':')[0]]}" for line in found)
-        )
+    assert not found, "\n".join(found)
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,5 @@
 """A body that cannot be parsed — malformed, nested absurdly deep, in a bad charset — is a 400 in the error shape
-of API.md, with no traceback in the log: it is the client's mistake, and it used to be a 500 (RecursionError)."""
+of the contract, with no traceback in the log: it is the client's mistake, and it used to be a 500 (RecursionError)."""
 
 import logging
 from collections.abc import Iterator

@@ -1,0 +1,287 @@
+"""The buyer's hot reads as finished JSON: the request list page and the request detail (decision 0011).
+
+On PostgreSQL the answer is built by the database in one statement (``json_build_object`` / ``json_agg``) and
+handed to the view as UTF-8 bytes, so no model instance, serializer field or ``json.dumps`` runs per row: a
+2,000-key request with 6,000 supplier links costs one statement instead of 14,000 Python objects. The shapes
+are the contract's (``RequestListResponseDTO``, ``RequestDetailDTO``): the same keys in the same order as the
+serializers in ``serializers.py``, which still document the schema and render every other caller
+(the keys PUT, moderator task detail). Values are equal to the serializers' (the equality tests in
+``tests/test_hot_path.py`` compare them field by field); the bytes differ only where JSON values are equal
+(``10.0`` vs ``10``, spaces after ``:``).
+
+On other databases (SQLite, the embedded default) ``.values()`` rows build the same dicts in Python.
+
+The statements run on a server-binding psycopg cursor (``_server_bound_cursor``), so with
+``DB_PREPARE_THRESHOLD`` set psycopg prepares them after that many runs on a connection; ORM queries keep
+Django's client-side binding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+from suppliers.models import Supplier, SupplierType
+
+from .errors import RequestNotFound
+from .extensions import NOT_A_RECIPIENT, SupplierState, supplier_states
+from .models import KeySupplierLink, Request, RequestKey
+
+try:  # psycopg 3: the PostgreSQL driver of production and the test suite
+    import psycopg
+    from psycopg.types.json import Jsonb
+except ImportError:  # pragma: no cover - the embedded mode without a PostgreSQL driver
+    psycopg = None
+    Jsonb = None
+
+REQUEST = Request._meta.db_table
+KEY = RequestKey._meta.db_table
+LINK = KeySupplierLink._meta.db_table
+SUPPLIER = Supplier._meta.db_table
+
+
+def _ts(column: str) -> str:
+    """A timestamptz as DRF writes it (``isoformat()`` in UTC with ``Z``; microseconds only when non-zero)."""
+    return (
+        f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', "
+        f"{column}) = {column} THEN '' ELSE to_char({column} AT TIME ZONE 'UTC', '.US') END || 'Z'"
+    )
+
+
+# The page's ids come from an index-only scan of (owner, -created_at, -id): the rows skipped by OFFSET are index
+# entries, never heap rows nor key counts. Only the page's rows are read and counted; the total is counted in the
+# same statement, so an empty page (offset ≥ total) still answers it.
+_LIST_SQL = f"""  # noqa: S608 - table names from the models; every value is a bound parameter
+WITH page AS (
+    SELECT id FROM {REQUEST}
+    WHERE owner_id = %(owner)s {{status}}
+    ORDER BY created_at DESC, id DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT json_build_object(
+    'items', coalesce((
+        SELECT json_agg(json_build_object(
+            'id', r.id, 'title', r.title, 'filename', r.source_filename, 'status', r.status,
+            'createdat', {_ts("r.created_at")}, 'updatedat', {_ts("r.updated_at")},
+            'keyscount', (SELECT count(*) FROM {KEY} k WHERE k.request_id = r.id)
+        ) ORDER BY r.created_at DESC, r.id DESC)
+        FROM page JOIN {REQUEST} r ON r.id = page.id
+    ), '[]'::json),
+    'limit', %(limit)s, 'offset', %(offset)s,
+    'total', (SELECT count(*) FROM {REQUEST} WHERE owner_id = %(owner)s {{status}})
+)::text
+"""
+_LIST_ALL_SQL = _LIST_SQL.format(status="")
+_LIST_STATUS_SQL = _LIST_SQL.format(status="AND status = %(status)s")
+
+# Whether the owner's request exists, and whether any of its keys has a linked supplier (only then are the
+# recipient states worth asking for).
+_DETAIL_HEAD_SQL = f"""  # noqa: S608 - as above
+SELECT r.{", r.".join(field.column for field in Request._meta.concrete_fields)},
+    EXISTS (SELECT 1 FROM {LINK} l JOIN {KEY} k ON k.id = l.key_id WHERE k.request_id = r.id)
+FROM {REQUEST} r WHERE r.id = %(id)s AND r.owner_id = %(owner)s
+"""
+
+
+def _state(field: str, default: str) -> str:
+    """One recipient-state value of a linked supplier from the ``states`` parameter, else its default."""
+    return f"coalesce(%(states)s::jsonb -> s.id::text -> '{field}', '{default}'::jsonb)"
+
+
+# The keys by pos and, under each, its linked suppliers by id with their recipient state merged from ONE jsonb
+# parameter ``{"<supplier id>": {"isnew": …, "selected": …, "sendstatus": …, "blockedreason": …}}``.
+_DETAIL_SQL = f"""  # noqa: S608 - as above
+SELECT json_build_object(
+    'id', r.id, 'title', r.title, 'filename', r.source_filename, 'status', r.status,
+    'createdat', {_ts("r.created_at")}, 'updatedat', {_ts("r.updated_at")},
+    'keys', coalesce((
+        SELECT json_agg(json_build_object(
+            'id', k.id, 'pos', k.pos, 'rawtext', k.text, 'normalizedtext', k.normalized_text,
+            'qty', k.qty::float8, 'unit', k.unit, 'note', k.note,
+            'suppliers', coalesce((
+                SELECT json_agg(json_build_object(
+                    'supplierid', s.id, 'name', s.name, 'inn', s.inn, 'email', s.email,
+                    'isreseller', s.type = '{SupplierType.RESELLER.value}',
+                    'isnew', {_state("isnew", "true")},
+                    'selected', {_state("selected", "false")},
+                    'sendstatus', {_state("sendstatus", '"notsent"')},
+                    'blockedreason', {_state("blockedreason", "null")}
+                ) ORDER BY l.supplier_id)
+                FROM {LINK} l JOIN {SUPPLIER} s ON s.id = l.supplier_id
+                WHERE l.key_id = k.id
+            ), '[]'::json)
+        ) ORDER BY k.pos)
+        FROM {KEY} k WHERE k.request_id = r.id
+    ), '[]'::json)
+)::text
+FROM {REQUEST} r WHERE r.id = %(id)s
+"""
+
+
+@contextmanager
+def _server_bound_cursor() -> Iterator[CursorWrapper]:
+    """A Django cursor over a server-binding psycopg cursor: prepared after ``DB_PREPARE_THRESHOLD`` runs.
+
+    Wrapped by Django as any cursor (debug wrapper included), so ``CaptureQueriesContext`` and the query-count
+    tests still see these statements.
+    """
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(connection.connection)
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def _uses_sql_json() -> bool:
+    return connection.vendor == "postgresql" and psycopg is not None
+
+
+# --- the list page ----------------------------------------------------------------------------------------------
+
+
+def request_list_json(*, owner: Any, limit: int, offset: int, status: str | None = None) -> bytes | dict[str, Any]:
+    """The owner's page ``{items, limit, offset, total}`` newest first: JSON bytes on PostgreSQL, else a dict.
+
+    ``status`` is one of ``RequestStatus`` and ``limit``/``offset`` are within the paginator's bounds (the view
+    validates them before calling). Always one statement.
+    """
+    if not _uses_sql_json():
+        return _request_list_values(owner=owner, limit=limit, offset=offset, status=status)
+    params = {"owner": owner.pk, "limit": limit, "offset": offset, "status": status}
+    with _server_bound_cursor() as cursor:
+        cursor.execute(_LIST_ALL_SQL if status is None else _LIST_STATUS_SQL, params)
+        return cursor.fetchone()[0].encode()
+
+
+def _request_list_values(*, owner: Any, limit: int, offset: int, status: str | None) -> dict[str, Any]:
+    requests = Request.objects.owned_by(owner)
+    if status is not None:
+        requests = requests.filter(status=status)
+    total = requests.count()
+    rows = (
+        requests.with_keys_count()
+        .order_by("-created_at", "-id")
+        .values("id", "title", "source_filename", "status", "created_at", "updated_at", "keys_count")
+    )
+    items = [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "filename": row["source_filename"],
+            "status": row["status"],
+            "createdat": iso_timestamp(row["created_at"]),
+            "updatedat": iso_timestamp(row["updated_at"]),
+            "keyscount": row["keys_count"],
+        }
+        for row in (rows[offset : offset + limit] if offset < total else [])
+    ]
+    return {"items": items, "limit": limit, "offset": offset, "total": total}
+
+
+# --- the detail -------------------------------------------------------------------------------------------------
+
+
+def request_detail_json(*, owner: Any, request_id: int) -> bytes | dict[str, Any]:
+    """The owner's request with its keys and their linked suppliers: JSON bytes on PostgreSQL, else a dict.
+
+    ``RequestNotFound`` (404) when it does not exist or belongs to someone else. Two statements (the head, the
+    JSON), plus the recipient-state provider's queries when some supplier is linked.
+    """
+    if not _uses_sql_json():
+        return _request_detail_values(owner=owner, request_id=request_id)
+    with _server_bound_cursor() as cursor:
+        cursor.execute(_DETAIL_HEAD_SQL, {"id": request_id, "owner": owner.pk})
+        head = cursor.fetchone()
+        if head is None:
+            raise RequestNotFound()
+        *columns, has_links = head
+        states: dict[str, dict[str, Any]] = {}
+        if has_links:
+            request = Request.from_db(connection.alias, [f.attname for f in Request._meta.concrete_fields], columns)
+            states = {str(supplier_id): _state_json(state) for supplier_id, state in supplier_states(request).items()}
+        cursor.execute(_DETAIL_SQL, {"id": request_id, "states": Jsonb(states)})
+        return cursor.fetchone()[0].encode()
+
+
+def _state_json(state: SupplierState) -> dict[str, Any]:
+    return {
+        "isnew": state.is_new,
+        "selected": state.selected,
+        "sendstatus": state.send_status,
+        "blockedreason": state.blocked_reason,
+    }
+
+
+def _request_detail_values(*, owner: Any, request_id: int) -> dict[str, Any]:
+    request = Request.objects.owned_by(owner).filter(pk=request_id).first()
+    if request is None:
+        raise RequestNotFound()
+    keys = list(
+        RequestKey.objects.filter(request=request)
+        .order_by("pos")
+        .values("id", "pos", "text", "normalized_text", "qty", "unit", "note")
+    )
+    links = (
+        KeySupplierLink.objects.filter(key__request=request)
+        .order_by("key_id", "supplier_id")
+        .values("key_id", "supplier_id", "supplier__name", "supplier__inn", "supplier__email", "supplier__type")
+    )
+    suppliers_of: dict[int, list[dict[str, Any]]] = {}
+    link_rows = list(links)
+    states: Mapping[int, SupplierState] = supplier_states(request) if link_rows else {}
+    for link in link_rows:
+        state = states.get(link["supplier_id"], NOT_A_RECIPIENT)
+        suppliers_of.setdefault(link["key_id"], []).append(
+            {
+                "supplierid": link["supplier_id"],
+                "name": link["supplier__name"],
+                "inn": link["supplier__inn"],
+                "email": link["supplier__email"],
+                "isreseller": link["supplier__type"] == SupplierType.RESELLER,
+                **_state_json(state),
+            }
+        )
+    return {
+        "id": request.pk,
+        "title": request.title,
+        "filename": request.source_filename,
+        "status": request.status,
+        "createdat": iso_timestamp(request.created_at),
+        "updatedat": iso_timestamp(request.updated_at),
+        "keys": [
+            {
+                "id": key["id"],
+                "pos": key["pos"],
+                "rawtext": key["text"],
+                "normalizedtext": key["normalized_text"],
+                "qty": _qty(key["qty"]),
+                "unit": key["unit"],
+                "note": key["note"],
+                "suppliers": suppliers_of.get(key["id"], []),
+            }
+            for key in keys
+        ],
+    }
+
+
+# --- values as DRF renders them ---------------------------------------------------------------------------------
+
+
+def iso_timestamp(value: datetime) -> str:
+    """``DateTimeField.to_representation`` with ``TIME_ZONE = "UTC"``: ISO 8601 in UTC, ``Z`` for ``+00:00``."""
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _qty(value: Decimal | None) -> float | None:
+    """What DRF's JSON encoder makes of a ``DecimalField(coerce_to_string=False)``: a float."""
+    return None if value is None else float(value)
