@@ -79,8 +79,6 @@ def locate(path: Loc, view: Any) -> Loc:
     locations: dict[str, Loc] = getattr(view, "error_locations", {})
     names: dict[str, str] = getattr(view, "error_names", {})
     head, *rest = path
-    if head in ("body", "query", "path"):  # TRANSITION: removed once every service speaks Python names
-        return path
     prefix = locations.get(head, ("body", names.get(head, head))) if isinstance(head, str) else ("body", head)
     return (*prefix, *(names.get(part, part) if isinstance(part, str) else part for part in rest))
 

@@ -147,7 +147,7 @@ def test_services_and_selectors_typecheck() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_request_bodies_are_json_except_the_two_uploads() -> None:
+def test_request_bodies_are_json_except_the_file_uploads() -> None:
     import yaml
 
     contract = yaml.safe_load((ROOT / "api-contracts.yaml").read_text())
@@ -159,5 +159,9 @@ def test_request_bodies_are_json_except_the_two_uploads() -> None:
     }
 
     uploads = {name for name, types in media.items() if types == ["multipart/form-data"]}
-    assert uploads == {"upload_and_create_user_upload_and_create_post", "upload_attachment_user_attachments_post"}
+    assert uploads == {
+        "upload_and_create_user_upload_and_create_post",
+        "upload_preview_user_upload_preview_post",
+        "upload_attachment_user_attachments_post",
+    }
     assert {name: types for name, types in media.items() if name not in uploads and types != ["application/json"]} == {}
