@@ -281,6 +281,7 @@ def other_scripts(base_env: dict[str, str]) -> list[tuple[str, str]]:
     broker = "redis://127.0.0.1:6379/9"
     scripts = [
         ("import_xlsx.py", []),
+        ("import_corpus.py", []),
         ("upload_memory.py", ["--database-url", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"]),
         ("send_fanout.py", ["--broker", broker]),
     ]
@@ -459,6 +460,7 @@ def hot_path_rows(results: dict[str, dict[str, float]], queries: dict[str, int])
 
 TARGETS = {
     "import_xlsx.py": "2,000 rows < 3 s; crafted file 4xx < 5 s",
+    "import_corpus.py": "each corpus file, and 2,000 rows through the sandbox < 3 s",
     "upload_memory.py": "100 MB upload: RSS growth < 20 MB",
     "send_fanout.py": "answer < 1 s, all delivered < 30 s",
 }
