@@ -7,6 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.authentication import forget_all as forget_cached_users
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 
@@ -16,6 +17,12 @@ def _client_for(user: User | None) -> APIClient:
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_users():
+    """Each test starts with an empty JWT user cache (accounts/authentication.py): ids repeat after rollbacks."""
+    forget_cached_users()
 
 
 @pytest.fixture

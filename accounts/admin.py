@@ -8,11 +8,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
+from core.inn import InvalidInn, normalize_inn
 
 from .emails import InvalidEmail, canonical_email
-from .models import MODERATORS_GROUP, OtpChallenge, OtpFailureStreak, User
+from .models import MODERATORS_GROUP, BuyerProfile, OtpChallenge, OtpFailureStreak, User
 
 
 def _clean_unique_email(form: forms.ModelForm) -> str:
@@ -49,9 +51,46 @@ class UserAdminChangeForm(UserChangeForm):
         return _clean_unique_email(self)
 
 
+class BuyerProfileForm(forms.ModelForm):
+    class Meta:
+        model = BuyerProfile
+        fields = (
+            "company_name",
+            "company_inn",
+            "contact_name",
+            "phone",
+            "signature",
+            "default_subject",
+            "default_body",
+            "language",
+        )
+
+    def clean_company_inn(self) -> str:
+        """Stored as the API stores it: 10 or 12 digits, spaces stripped; empty = not set."""
+        value = self.cleaned_data.get("company_inn") or ""
+        if not value.strip():
+            return ""
+        try:
+            return normalize_inn(value)
+        except InvalidInn as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class BuyerProfileInline(admin.StackedInline):
+    """The buyer's profile (``PUT /auth/profile``) on the user's page; one row at most, never deleted alone."""
+
+    model = BuyerProfile
+    form = BuyerProfileForm
+    can_delete = False
+    max_num = 1
+    extra = 1  # an empty form when there is no profile yet; saved only when something is filled in
+    verbose_name_plural = _("buyer profile")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserAdminChangeForm
+    inlines = (BuyerProfileInline,)  # on the change page only (``get_inlines``): a profile needs the user first
     add_form = UserAdminCreationForm
     list_display = ("email", "role", "emailpolicy", "is_active", "is_staff", "created_at", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "emailpolicy", "groups")
@@ -65,6 +104,9 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("created_at", "updated_at", "last_login")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+
+    def get_inlines(self, request: HttpRequest, obj: User | None) -> Any:
+        return self.inlines if obj is not None else ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         """Annotate the role in the list query, so the column costs no query per row."""

@@ -11,13 +11,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import OtpChallenge, User
 from .otp import CODE_LIFETIME, code_hmac, generate_code
 
 logger = logging.getLogger(__name__)
 
-OTP_EMAIL_SUBJECT = "Your B2B Platform login code"
+# In the worker's language: settings.LANGUAGE_CODE (Russian by default); the address has no language of its own.
+OTP_EMAIL_SUBJECT = _("Your B2B Platform login code")
 
 
 def _may_receive_code(email: str) -> bool:
@@ -31,7 +33,7 @@ def _may_receive_code(email: str) -> bool:
 def _send(*, email: str, code: str) -> None:
     context = {"code": code, "email": email, "minutes": int(CODE_LIFETIME.total_seconds() // 60)}
     message = EmailMultiAlternatives(
-        subject=OTP_EMAIL_SUBJECT,
+        subject=str(OTP_EMAIL_SUBJECT),
         body=render_to_string("accounts/otp_email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email],

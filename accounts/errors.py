@@ -1,5 +1,7 @@
 """Domain errors of the accounts app (see core/errors.py for the shapes)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import DomainError, TooManyRequests
 
 
@@ -8,7 +10,7 @@ class InvalidCode(DomainError):
 
     status_code = 400
     code = "invalid_code"
-    default_detail = "The code is invalid or has expired. Request a new one."
+    default_detail = _("The code is invalid or has expired. Request a new one.")
 
 
 class InvalidRefreshToken(DomainError):
@@ -16,9 +18,9 @@ class InvalidRefreshToken(DomainError):
 
     status_code = 401
     code = "token_not_valid"
-    default_detail = "The refresh token is invalid or expired."
+    default_detail = _("The refresh token is invalid or expired.")
 
 
 class AddressLocked(TooManyRequests):
     code = "too_many_requests"
-    default_detail = "Too many failed codes for this address. Try again later."
+    default_detail = _("Too many failed codes for this address. Try again later.")

@@ -2,11 +2,14 @@
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from . import profile as rules
 from .emails import InvalidEmail, canonical_email
 from .querysets import OtpChallengeQuerySet
 
@@ -14,8 +17,8 @@ MODERATORS_GROUP = "moderators"
 
 
 class EmailPolicy(models.TextChoices):
-    APPEND_ONLY = "appendonly", "Append only (messages cannot be deleted)"
-    ALLOW_DELETE = "allowdelete", "Allow delete (messages can be hidden)"
+    APPEND_ONLY = "appendonly", _("Append only (messages cannot be deleted)")
+    ALLOW_DELETE = "allowdelete", _("Allow delete (messages can be hidden)")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -121,7 +124,7 @@ class OtpChallenge(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
-        verbose_name = "OTP challenge"
+        verbose_name = _("OTP challenge")
         constraints = [
             # "A new code cancels the older ones": at most one open challenge per address.
             models.UniqueConstraint(
@@ -190,8 +193,65 @@ class OtpFailureStreak(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "OTP failure streak (address lock)"
-        verbose_name_plural = "OTP failure streaks (address locks)"
+        verbose_name = _("OTP failure streak (address lock)")
+        verbose_name_plural = _("OTP failure streaks (address locks)")
 
     def __str__(self) -> str:
         return f"{self.email}: {self.failures} failures"
+
+
+class BuyerProfile(models.Model):
+    """How a buyer presents themselves to suppliers: company, contacts, signature, default e-mail text, language.
+
+    A separate row (not fields on ``User``): authentication reads the user row on the hot path and never needs
+    these. Created on the first ``PUT /auth/profile`` (or in the admin); no row reads as an empty profile.
+    Empty strings mean "not set" (the API shows them as null).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user"))
+    company_name = models.CharField(
+        _("company name"), max_length=rules.COMPANY_NAME_MAX, blank=True, validators=[rules.validate_single_line]
+    )
+    company_inn = models.CharField(_("company INN"), max_length=12, blank=True, validators=[rules.validate_inn])
+    contact_name = models.CharField(
+        _("contact person"), max_length=rules.CONTACT_NAME_MAX, blank=True, validators=[rules.validate_single_line]
+    )
+    phone = models.CharField(_("phone"), max_length=rules.PHONE_MAX, blank=True, validators=[rules.validate_phone])
+    signature = models.TextField(
+        _("signature"), max_length=rules.SIGNATURE_MAX, blank=True, validators=[rules.validate_multi_line]
+    )
+    default_subject = models.CharField(
+        _("default subject"),
+        max_length=rules.DEFAULT_SUBJECT_MAX,
+        blank=True,
+        validators=[rules.validate_single_line],
+    )
+    default_body = models.TextField(
+        _("default body"), max_length=rules.DEFAULT_BODY_MAX, blank=True, validators=[rules.validate_multi_line]
+    )
+    language = models.CharField(
+        _("language of supplier e-mails"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the platform's default language."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("buyer profile")
+        verbose_name_plural = _("buyer profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(company_inn="") | models.Q(company_inn__regex=r"^([0-9]{10}|[0-9]{12})$"),
+                name="accounts_profile_inn_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.company_name or str(self.user_id)
+
+    @property
+    def email_language(self) -> str:
+        """The language the buyer's supplier e-mails are written in."""
+        return self.language or settings.LANGUAGE_CODE

@@ -1,11 +1,13 @@
-"""Writes of the accounts app: OTP login, JWT sessions and the user's e-mail policy.
+"""Writes of the accounts app: OTP login, JWT sessions, the user's e-mail policy and profile.
 
 Every function is keyword-only and owns its transaction. Failures raise domain errors from ``errors.py``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,11 +16,13 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from . import limits, tasks
+from core.errors import ValidationFailed
+
+from . import limits, selectors, tasks
 from .client_ip import rate_limit_key
 from .emails import canonical_email
 from .errors import InvalidCode, InvalidRefreshToken
-from .models import EmailPolicy, OtpChallenge, OtpFailureStreak, RateLimitCounter, User
+from .models import BuyerProfile, EmailPolicy, OtpChallenge, OtpFailureStreak, RateLimitCounter, User
 from .otp import CODE_LIFETIME, code_matches
 
 OTP_RESEND_AFTER_SECONDS = int(limits.OTP_EMAIL_GAP.window.total_seconds())
@@ -162,6 +166,47 @@ def user_set_email_policy(*, user: User, policy: str) -> User:
     user.emailpolicy = EmailPolicy(policy)
     user.save(update_fields=["emailpolicy", "updated_at"])
     return user
+
+
+PROFILE_FIELDS = (
+    "company_name",
+    "company_inn",
+    "contact_name",
+    "phone",
+    "signature",
+    "default_subject",
+    "default_body",
+    "language",
+)
+
+
+def profile_update(*, user: User, changes: Mapping[str, str | None]) -> User:
+    """Set the given profile fields of ``user`` (``None`` or ``""`` clears one); the others keep their values.
+
+    The row is created on the first change. The model's own checks run again here (INN checksum, one-line
+    subject, phone), so a caller other than the API cannot store what the API would refuse. Returns the user
+    with the profile loaded.
+    """
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if changes:
+        with transaction.atomic():
+            profile, _ = BuyerProfile.objects.select_for_update().get_or_create(user_id=user.pk)
+            for name, value in changes.items():
+                setattr(profile, name, value or "")
+            try:
+                profile.full_clean(exclude=["user"])
+            except ValidationError as exc:
+                raise ValidationFailed(
+                    [
+                        ((name,), str(message), "value_error")
+                        for name, messages in exc.message_dict.items()
+                        for message in messages
+                    ]
+                ) from None
+            profile.save()
+    return selectors.user_get(user_id=user.pk)
 
 
 def otp_purge_expired(*, now: datetime) -> dict[str, int]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("auth/logout", SessionViewSet.as_view({"post": "logout"}), name="auth-logout"),
     path("auth/me", SessionViewSet.as_view({"get": "me"}), name="auth-me"),
     path("auth/policy", SessionViewSet.as_view({"put": "policy"}), name="auth-policy"),
+    path("auth/profile", SessionViewSet.as_view({"put": "profile"}), name="auth-profile"),
 ]

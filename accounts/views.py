@@ -5,7 +5,7 @@ authentication at all, so a stale token cannot turn a login into a 401), ``Sessi
 access token. Routed explicitly in ``urls.py``; bodies are JSON (the default parser, ``core.parsers.JSONParser``).
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,14 +14,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import services
+from . import selectors, services
 from .client_ip import client_ip
 from .serializers import (
+    PROFILE_NAMES,
     AuthEmailPolicyDTOSerializer,
     AuthLoginResponseDTOSerializer,
     AuthOtpRequestDTOSerializer,
     AuthOtpRequestResponseDTOSerializer,
     AuthOtpVerifyDTOSerializer,
+    AuthProfileDTOSerializer,
     AuthRefreshTokenDTOSerializer,
     AuthSuccessDTOSerializer,
     AuthTokenPairDTOSerializer,
@@ -105,8 +107,11 @@ class LoginViewSet(viewsets.ViewSet):
         return Response(AuthTokenPairDTOSerializer(pair).data)
 
 
-# The logged-in caller: log out, who am I, my e-mail policy.
+# The logged-in caller: log out, who am I, my e-mail policy, my profile.
 class SessionViewSet(viewsets.ViewSet):
+    # The service's Python names → the contract's body fields (``company_inn`` → ``companyinn``, …).
+    error_names: ClassVar[dict[str, str]] = {python: contract for contract, python in PROFILE_NAMES.items()}
+
     @extend_schema(
         operation_id="auth_logout_auth_logout_post",
         summary="Log out: blacklist the refresh token",
@@ -126,7 +131,23 @@ class SessionViewSet(viewsets.ViewSet):
         responses={200: UserDTOSerializer},
     )
     def me(self, request: Request) -> Response:
-        return Response(UserDTOSerializer(request.user).data)
+        return Response(UserDTOSerializer(selectors.user_get(user_id=request.user.pk)).data)
+
+    @extend_schema(
+        operation_id="auth_profile_auth_profile_put",
+        summary="Set the buyer's profile",
+        description="Company, INN (checksum verified), contact person, phone, signature, the default subject "
+        "and body of supplier e-mails, and their language. Only the fields given change; null or an empty "
+        "string clears a field. Answers the user with the whole profile.",
+        tags=["Auth"],
+        request=AuthProfileDTOSerializer,
+        responses={200: UserDTOSerializer},
+    )
+    def profile(self, request: Request) -> Response:
+        data = _validated(AuthProfileDTOSerializer, request)
+        changes = {PROFILE_NAMES[name]: value for name, value in data.items()}
+        user = services.profile_update(user=request.user, changes=changes)
+        return Response(UserDTOSerializer(user).data)
 
     @extend_schema(
         operation_id="auth_policy_auth_policy_put",

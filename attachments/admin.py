@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
 
@@ -37,7 +38,7 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def short_sha256(self, obj: Attachment) -> str:
         return f"{obj.sha256[:12]}…"
 
-    @admin.display(description="Download")
+    @admin.display(description=_("Download"))
     def download_link(self, obj: Attachment) -> str:
         url = reverse("admin:attachments_attachment_download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_filename)

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import ValidationFailed
 
 from .errors import AttachmentNotFound
@@ -38,15 +40,22 @@ def attachments_for_sending(
     if not wanted:
         return []
     if len(wanted) > max_count:
-        raise ValidationFailed([(FIELD, f"At most {max_count} attachments may be sent at once.", "too_long")])
+        raise ValidationFailed(
+            [(FIELD, _("At most %(limit)s attachments may be sent at once.") % {"limit": max_count}, "too_long")]
+        )
     found = {attachment.pk: attachment for attachment in attachment_list(owner=owner).filter(pk__in=wanted)}
     missing = [attachment_id for attachment_id in wanted if attachment_id not in found]
     if missing:
         listed = ", ".join(str(attachment_id) for attachment_id in missing)
-        raise ValidationFailed([(FIELD, f"Attachments not found or deleted: {listed}.", "not_found")])
+        raise ValidationFailed(
+            [(FIELD, _("Attachments not found or deleted: %(ids)s.") % {"ids": listed}, "not_found")]
+        )
     attachments = [found[attachment_id] for attachment_id in wanted]
     total = sum(attachment.size_bytes for attachment in attachments)
     if total > max_total_bytes:
-        message = f"The attachments total {total} bytes; at most {max_total_bytes} bytes may be sent at once."
+        message = _("The attachments total %(total)s bytes; at most %(limit)s bytes may be sent at once.") % {
+            "total": total,
+            "limit": max_total_bytes,
+        }
         raise ValidationFailed([(FIELD, message, "too_large")])
     return attachments

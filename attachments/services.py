@@ -15,6 +15,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 
@@ -49,7 +50,7 @@ def _validate_size(uploaded_file: File) -> int:
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise too_large_error(settings.ATTACHMENT_MAX_BYTES)
     if size <= 0:
-        raise ValidationFailed([(("uploaded_file",), "The submitted file is empty.", "value_error")])
+        raise ValidationFailed([(("uploaded_file",), _("The submitted file is empty."), "value_error")])
     return size
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Message, MessageStatus
 from requests_app.models import ModeratorTask, ModeratorTaskStatus
@@ -24,7 +25,7 @@ from suppliers.models import DomainDecision, DomainDecisionStatus
 class Queue:
     """One count on the landing page and the filtered list it opens."""
 
-    label: str
+    label: str  # a lazy translation: rendered in the moderator's language
     count: int
     url: str
 
@@ -38,24 +39,24 @@ def console_queues(user: Any) -> list[Queue]:
     tasks = ModeratorTask.objects.all()
     return [
         Queue(
-            "Pending tasks",
+            _("Pending tasks"),
             tasks.filter(status=ModeratorTaskStatus.PENDING).count(),
             _changelist("requests_app.moderatortask", status__exact=ModeratorTaskStatus.PENDING),
         ),
         Queue(
-            "My tasks in progress",
+            _("My tasks in progress"),
             tasks.filter(status=ModeratorTaskStatus.IN_PROGRESS, assignee=user).count(),
             _changelist(
                 "requests_app.moderatortask", status__exact=ModeratorTaskStatus.IN_PROGRESS, assignee__id__exact=user.pk
             ),
         ),
         Queue(
-            "Failed messages",
+            _("Failed messages"),
             Message.objects.filter(status=MessageStatus.FAILED).count(),
             _changelist("messaging.message", status__exact=MessageStatus.FAILED),
         ),
         Queue(
-            "Pending domains",
+            _("Pending domains"),
             DomainDecision.objects.filter(status=DomainDecisionStatus.PENDING).count(),
             _changelist("suppliers.domaindecision", status__exact=DomainDecisionStatus.PENDING),
         ),
@@ -63,9 +64,9 @@ def console_queues(user: Any) -> list[Queue]:
 
 
 class ConsoleAdminSite(admin.AdminSite):
-    site_header = "B2B Platform — moderators' console"
-    site_title = "B2B Platform console"
-    index_title = "Work waiting"
+    site_header = _("B2B Platform — moderators' console")
+    site_title = _("B2B Platform console")
+    index_title = _("Work waiting")
     index_template = "admin/console_index.html"
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:

@@ -1,4 +1,4 @@
-"""Root URLs: the API under /api/v1, its documentation, and the moderators' admin."""
+"""Root URLs: the API under /api/v1, its documentation, the moderators' admin and its language switch."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("suppliers.urls")),
     path("", include("blacklist.urls")),
     path("", include("messaging.urls")),
+    path("", include("discovery.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
+    # Django's set_language (POST language=ru|en): the console's language switch, templates/admin/base_site.html.
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler400 = "core.handlers.bad_request"

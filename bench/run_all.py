@@ -282,6 +282,7 @@ def other_scripts(base_env: dict[str, str]) -> list[tuple[str, str]]:
     scripts = [
         ("import_xlsx.py", []),
         ("import_corpus.py", []),
+        ("discovery_run.py", []),
         ("upload_memory.py", ["--database-url", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"]),
         ("send_fanout.py", ["--broker", broker]),
     ]
@@ -461,6 +462,7 @@ def hot_path_rows(results: dict[str, dict[str, float]], queries: dict[str, int])
 TARGETS = {
     "import_xlsx.py": "2,000 rows < 3 s; crafted file 4xx < 5 s",
     "import_corpus.py": "each corpus file, and 2,000 rows through the sandbox < 3 s",
+    "discovery_run.py": "200 keys × 10 results grouped < 30 s; queue page ≤ 5 queries",
     "upload_memory.py": "100 MB upload: RSS growth < 20 MB",
     "send_fanout.py": "answer < 1 s, all delivered < 30 s",
 }

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
 from core.domains import InvalidDomain, root_domain
@@ -18,7 +19,7 @@ class DomainBlacklistEntryForm(forms.ModelForm):
     class Meta:
         model = DomainBlacklistEntry
         fields = ("domain", "comment")
-        help_texts = {"domain": "Any form (https://www.x.ru/a, WWW.X.RU, x.ru.) — stored as the root domain."}
+        help_texts = {"domain": _("Any form (https://www.x.ru/a, WWW.X.RU, x.ru.) — stored as the root domain.")}
 
     def clean_domain(self) -> str:
         try:
@@ -43,7 +44,7 @@ class DomainBlacklistUrlFormSet(forms.BaseInlineFormSet):
                 form.add_error("url", str(exc))
                 continue
             if not under:
-                form.add_error("url", f"The URL is not under {root}.")
+                form.add_error("url", _("The URL is not under %(root)s.") % {"root": root})
 
 
 class DomainBlacklistUrlInline(admin.TabularInline):

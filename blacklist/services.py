@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.domains import InvalidDomain, root_domain
@@ -48,9 +49,11 @@ def inn_blacklist_add(*, owner: User, inn: str, reason: str | None = None) -> tu
     """Add (or re-add, updating the reason) an INN; returns the entry and how many recipients were unticked."""
     inn = _clean_inn(inn)
     if reason is not None and len(reason) > MAX_REASON:
-        raise ValidationFailed([(("reason",), f"At most {MAX_REASON} characters.", "string_too_long")])
+        raise ValidationFailed(
+            [(("reason",), _("At most %(limit)s characters.") % {"limit": MAX_REASON}, "string_too_long")]
+        )
     with transaction.atomic():
-        entry, _ = InnBlacklistEntry.objects.update_or_create(owner=owner, inn=inn, defaults={"reason": reason})
+        entry, _created = InnBlacklistEntry.objects.update_or_create(owner=owner, inn=inn, defaults={"reason": reason})
         unticked = _announce(inn_blacklisted, InnBlacklistEntry, owner=owner, inn=inn)
     return entry, unticked
 
@@ -59,7 +62,7 @@ def inn_blacklist_remove(*, owner: User, inn: str) -> None:
     """Remove an INN from the buyer's list (404 when absent); its reason falls back to a domain one, if any."""
     inn = _clean_inn(inn)
     with transaction.atomic():
-        deleted, _ = InnBlacklistEntry.objects.filter(owner=owner, inn=inn).delete()
+        deleted, _by_model = InnBlacklistEntry.objects.filter(owner=owner, inn=inn).delete()
         if not deleted:
             raise InnNotBlacklisted()
         _announce(inn_unblacklisted, InnBlacklistEntry, owner=owner, inn=inn)
@@ -83,7 +86,7 @@ def domain_blacklist_add(
     if url is not None:
         url = url.strip()
         if _clean_root(url, name="url") != root:
-            raise ValidationFailed([(("url",), f"The URL is not under {root}.", "value_error")])
+            raise ValidationFailed([(("url",), _("The URL is not under %(root)s.") % {"root": root}, "value_error")])
     with transaction.atomic():
         entry, created = DomainBlacklistEntry.objects.select_for_update().get_or_create(
             domain=root, defaults={"comment": comment, "created_by": created_by}
@@ -101,7 +104,7 @@ def domain_blacklist_remove(*, domain: str) -> None:
     """Remove a root domain (any input form; 404 when absent) and announce it (reasons are cleared above)."""
     root = _clean_root(domain)
     with transaction.atomic():
-        deleted, _ = DomainBlacklistEntry.objects.filter(domain=root).delete()
+        deleted, _by_model = DomainBlacklistEntry.objects.filter(domain=root).delete()
         if not deleted:
             raise DomainNotBlacklisted()
         _announce(domain_unblacklisted, DomainBlacklistEntry, root=root)

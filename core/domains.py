@@ -10,6 +10,7 @@ import ipaddress
 import re
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from django.utils.translation import gettext as _
 from publicsuffixlist import PublicSuffixList
 
 PSL = PublicSuffixList()  # bundled copy of the list; no download
@@ -42,7 +43,7 @@ def _raw_host(value: str) -> str:
     try:
         host = _split(text).hostname
     except ValueError:
-        raise InvalidDomain("The address cannot be parsed.") from None
+        raise InvalidDomain(_("The address cannot be parsed.")) from None
     return host or ""
 
 
@@ -50,22 +51,22 @@ def normalize_host(host: str) -> str:
     """Lower-case punycode host without trailing dots; IPs, single labels and junk are rejected."""
     host = host.strip().rstrip(".").lower()
     if not host:
-        raise InvalidDomain("A domain name is required.")
+        raise InvalidDomain(_("A domain name is required."))
     try:
         ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
-        raise InvalidDomain("An IP address is not a domain name.")
+        raise InvalidDomain(_("An IP address is not a domain name."))
     try:
         ascii_host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise InvalidDomain("The domain name is not valid.") from None
+        raise InvalidDomain(_("The domain name is not valid.")) from None
     labels = ascii_host.split(".")
     if len(ascii_host) > MAX_HOST_LENGTH or not all(_LABEL_RE.match(label) for label in labels):
-        raise InvalidDomain("The domain name is not valid.")
+        raise InvalidDomain(_("The domain name is not valid."))
     if labels[-1].isdigit():
-        raise InvalidDomain("An IP address is not a domain name.")
+        raise InvalidDomain(_("An IP address is not a domain name."))
     return ascii_host
 
 
@@ -75,7 +76,7 @@ def root_domain(value: object) -> str:
     Raises ``InvalidDomain`` for empty input, IP addresses and bare public suffixes (``ru``, ``co.uk``).
     """
     if not isinstance(value, str):
-        raise InvalidDomain("A domain name is required.")
+        raise InvalidDomain(_("A domain name is required."))
     host = normalize_host(_raw_host(value))
     root = PSL.privatesuffix(host)
     if root is None:
@@ -90,21 +91,21 @@ def normalize_url(value: object) -> str:
     port or fragment; an empty path or "/" is dropped; path and query kept as given.
     """
     if not isinstance(value, str) or not value.strip():
-        raise InvalidDomain("A URL is required.")
+        raise InvalidDomain(_("A URL is required."))
     text = value.strip()
     try:
         parts = _split(text)
         port = parts.port
     except ValueError:
-        raise InvalidDomain("The URL cannot be parsed.") from None
+        raise InvalidDomain(_("The URL cannot be parsed.")) from None
     scheme = (parts.scheme or "https").lower()
     if scheme not in ALLOWED_SITE_SCHEMES:
-        raise InvalidDomain("Only http and https site URLs are accepted.")
+        raise InvalidDomain(_("Only http and https site URLs are accepted."))
     host = normalize_host(parts.hostname or "")
     if PSL.privatesuffix(host) is None:
         raise InvalidDomain(f"'{host}' is a public suffix, not a site.")
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = "" if parts.path in ("", "/") else parts.path
     if any(ch.isspace() for ch in path + parts.query):
-        raise InvalidDomain("A URL must not contain spaces.")
+        raise InvalidDomain(_("A URL must not contain spaces."))
     return urlunsplit((scheme, netloc, path, parts.query, ""))

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -87,7 +88,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, ValidationFailed):
         view = context.get("view")
         return validation_response(
-            [{"loc": list(locate(path, view)), "msg": msg, "type": kind} for path, msg, kind in exc.errors]
+            [{"loc": list(locate(path, view)), "msg": str(msg), "type": kind} for path, msg, kind in exc.errors]
         )
     if isinstance(exc, DomainError):
         answer = Response(exc.as_body(), status=exc.status_code)
@@ -95,7 +96,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             answer["Retry-After"] = str(exc.retry_after)
         return answer
     if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": "The request body is too large.", "code": "payload_too_large"}, status=413)
+        return Response({"detail": _("The request body is too large."), "code": "payload_too_large"}, status=413)
     if isinstance(exc, drf_exceptions.ValidationError):
         location = getattr(exc, "location", "body")
         return validation_response(list(flatten_errors(exc.detail, (location,))))

@@ -1,5 +1,6 @@
 """The one place that decides what a valid Russian INN is (python-stdnum: length, digits, checksum)."""
 
+from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from stdnum.ru import inn as stdnum_inn
 
@@ -15,22 +16,22 @@ def normalize_inn(value: object) -> str:
     a real taxpayer, so it is rejected too.
     """
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise InvalidInn("INN must be a string of 10 or 12 digits.")
+        raise InvalidInn(_("INN must be a string of 10 or 12 digits."))
     text = "".join(str(value).split())
     if not text:
-        raise InvalidInn("INN must not be empty.")
+        raise InvalidInn(_("INN must not be empty."))
     if not text.isascii() or not text.isdigit():
-        raise InvalidInn("INN must contain digits only.")
+        raise InvalidInn(_("INN must contain digits only."))
     if len(text) not in (10, 12):
-        raise InvalidInn("INN must have 10 digits (company) or 12 digits (individual).")
+        raise InvalidInn(_("INN must have 10 digits (company) or 12 digits (individual)."))
     if set(text) == {"0"}:
-        raise InvalidInn("INN must not be all zeros.")
+        raise InvalidInn(_("INN must not be all zeros."))
     try:
         return stdnum_inn.validate(text)
     except InvalidChecksum:
-        raise InvalidInn("INN checksum is invalid.") from None
+        raise InvalidInn(_("INN checksum is invalid.")) from None
     except (InvalidFormat, InvalidLength, ValidationError):
-        raise InvalidInn("INN is invalid.") from None
+        raise InvalidInn(_("INN is invalid.")) from None
 
 
 def is_valid_inn(value: object) -> bool:

@@ -15,6 +15,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 # Codes for the statuses Django itself may answer with; any other status gets its phrase in snake case.
 ERROR_CODES = {
@@ -25,7 +26,7 @@ ERROR_CODES = {
     413: "payload_too_large",
     500: "server_error",
 }
-ERROR_DETAILS = {404: "Not found.", 500: "Internal server error."}
+ERROR_DETAILS = {404: _("Not found."), 500: _("Internal server error.")}
 JSON = "application/json"
 
 
@@ -35,7 +36,7 @@ def _error_body(status: int) -> dict[str, str]:
     except ValueError:  # a status outside the standard list
         phrase = "Error"
     code = ERROR_CODES.get(status, phrase.lower().replace(" ", "_").replace("-", "_"))
-    return {"detail": ERROR_DETAILS.get(status, f"{phrase}."), "code": code}
+    return {"detail": str(ERROR_DETAILS.get(status, f"{phrase}.")), "code": code}
 
 
 def _media_type(response: HttpResponse) -> str:

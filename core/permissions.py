@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -9,7 +10,7 @@ from rest_framework.request import Request
 class IsModerator(BasePermission):
     """A staff user in the ``moderators`` group (or a superuser)."""
 
-    message = "Moderator role required."
+    message = _("Moderator role required.")
     code = "moderator_required"
 
     def has_permission(self, request: Request, view: Any) -> bool:

@@ -10,6 +10,7 @@ treating it as an omitted HTML form field. Errors carry ``loc: ["query", name]``
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -20,10 +21,15 @@ FALSE_VALUES = frozenset({"false", "0", "no", "off"})
 
 
 def query_value(request: Request, name: str) -> str | None:
-    """The parameter's raw value, ``None`` when absent; present but empty answers 422 ``blank``."""
+    """The parameter's raw value, ``None`` when absent; present but empty answers 422 ``blank``, and a NUL
+    character (which no database text column can hold) 422 ``null_characters_not_allowed``."""
     raw = request.query_params.get(name)
     if raw is not None and not raw.strip():
-        raise QueryValidationError({name: ["May not be empty: give a value or leave the parameter out."]}, code="blank")
+        raise QueryValidationError(
+            {name: [_("May not be empty: give a value or leave the parameter out.")]}, code="blank"
+        )
+    if raw is not None and "\x00" in raw:
+        raise QueryValidationError({name: [_("Null characters are not allowed.")]}, code="null_characters_not_allowed")
     return raw
 
 
@@ -35,11 +41,16 @@ def query_int(request: Request, name: str, *, default: int, minimum: int, maximu
     try:
         value = int(raw)
     except ValueError:
-        raise QueryValidationError({name: ["A valid integer is required."]}, code="int_parsing") from None
+        raise QueryValidationError({name: [_("A valid integer is required.")]}, code="int_parsing") from None
     if value < minimum:
-        raise QueryValidationError({name: [f"Must be greater than or equal to {minimum}."]}, code="greater_than_equal")
+        raise QueryValidationError(
+            {name: [_("Must be greater than or equal to %(minimum)s.") % {"minimum": minimum}]},
+            code="greater_than_equal",
+        )
     if maximum is not None and value > maximum:
-        raise QueryValidationError({name: [f"Must be less than or equal to {maximum}."]}, code="less_than_equal")
+        raise QueryValidationError(
+            {name: [_("Must be less than or equal to %(maximum)s.") % {"maximum": maximum}]}, code="less_than_equal"
+        )
     return value
 
 
@@ -48,7 +59,9 @@ def query_choice(request: Request, name: str, choices: Iterable[str]) -> str | N
     raw = query_value(request, name)
     allowed = list(choices)
     if raw is not None and raw not in allowed:
-        raise QueryValidationError({name: [f"Must be one of: {', '.join(allowed)}."]}, code="enum")
+        raise QueryValidationError(
+            {name: [_("Must be one of: %(values)s.") % {"values": ", ".join(allowed)}]}, code="enum"
+        )
     return raw
 
 
@@ -60,7 +73,7 @@ def query_bool(request: Request, name: str, *, default: bool) -> bool:
         return True
     if raw.strip().lower() in FALSE_VALUES:
         return False
-    raise QueryValidationError({name: ["Must be true or false."]}, code="bool_parsing")
+    raise QueryValidationError({name: [_("Must be true or false.")]}, code="bool_parsing")
 
 
 def validated_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:

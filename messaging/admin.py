@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdminMixin
 
@@ -58,21 +60,28 @@ class MessageAdmin(ModeratorReadOnlyAdmin):
         "attachments", "is_deleted", "claimed_at", "next_attempt_at", "sent_at", "created_at", "updated_at",
     )  # fmt: skip
 
-    @admin.display(description="Error shown to the buyer")
+    @admin.display(description=_("Error shown to the buyer"))
     def buyer_sees(self, obj: Message) -> str:
         return obj.public_last_error or "—"
 
     def has_requeue_permission(self, request: HttpRequest) -> bool:
         return _is_moderator(request) or bool(request.user.is_superuser)
 
-    @admin.action(description="Re-queue the selected failed messages", permissions=("requeue",))
+    @admin.action(description=_("Re-queue the selected failed messages"), permissions=("requeue",))
     def requeue_failed(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
         ids = list(queryset.filter(status=MessageStatus.FAILED).values_list("pk", flat=True))
         requeued = services.messages_requeue_failed(message_ids=ids)
         skipped = queryset.count() - len(requeued)
-        self.message_user(request, f"{len(requeued)} message(s) re-queued.", messages.SUCCESS)
+        count = len(requeued)
+        message = ngettext("%(count)s message re-queued.", "%(count)s messages re-queued.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
         if skipped:
-            self.message_user(request, f"{skipped} message(s) were not failed and were left alone.", messages.WARNING)
+            left = ngettext(
+                "%(count)s message was not failed and was left alone.",
+                "%(count)s messages were not failed and were left alone.",
+                skipped,
+            ) % {"count": skipped}
+            self.message_user(request, left, messages.WARNING)
 
 
 @admin.register(Recipient)

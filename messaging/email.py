@@ -1,22 +1,31 @@
 """The e-mail a supplier receives for one outbox row: headers, text and HTML bodies, attachments.
 
-Everything comes from the ``Message`` row and its request, so a retry rebuilds exactly the same e-mail
-(same ``Message-ID``): the supplier's mail system can recognise a duplicate delivered by a retry.
+Everything comes from the ``Message`` row, its request and the buyer's profile, so a retry rebuilds the same
+e-mail (same ``Message-ID``): the supplier's mail system can recognise a duplicate delivered by a retry. It is
+written in the buyer's language (``BuyerProfile.language``, else ``LANGUAGE_CODE``): texts from the catalogue,
+quantities and the date in that language's format, the From name "<company> via B2B Platform" (docs/emails.md).
 """
 
 import mimetypes
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
+from accounts.models import BuyerProfile
+from accounts.selectors import profile_of
 from attachments.services import attachment_read_bytes
+from core import formats
 
 from .models import Message
 
@@ -35,11 +44,41 @@ def new_message_id_token() -> str:
     return secrets.token_hex(8)
 
 
-def _format_qty(qty: Decimal | None) -> str:
-    """``Decimal("10.5000")`` → ``"10.5"``, ``Decimal("100.0000")`` → ``"100"``; None → ``""``."""
-    if qty is None:
-        return ""
-    return format(qty.normalize(), "f")
+PLATFORM_NAME = "B2B Platform"
+
+
+def email_language(profile: BuyerProfile | None) -> str:
+    """The buyer's language for supplier e-mails, if it is one of ``LANGUAGES``; else ``LANGUAGE_CODE``."""
+    language = profile.email_language if profile is not None else settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def format_quantity(value: Decimal | None, language: str) -> str:
+    """A quantity as ``language`` writes it, without the stored trailing zeros; None → ``""``.
+
+    ``Decimal("12.5000")`` → ``"12,5"`` (ru) / ``"12.5"`` (en); ``1250.5`` → ``"1 250,5"`` (a no-break space,
+    Django's Russian grouping) / ``"1,250.5"``; ``Decimal("100.0000")`` → ``"100"``.
+    """
+    with translation.override(language):
+        return formats.format_quantity(value)
+
+
+def format_date(value: datetime, language: str) -> str:
+    """The local date as ``language`` writes it briefly: ``03.12.2026`` (ru), ``12/03/2026`` (en)."""
+    with translation.override(language):
+        return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+
+
+def from_header(company: str) -> str:
+    """``"<company> via B2B Platform" <noreply@…>`` in the active language; the platform's name alone without one.
+
+    The address is always ``DEFAULT_FROM_EMAIL``'s (SPF/DKIM are ours); ``formataddr`` quotes a name with
+    commas or quotes, and Django encodes a non-ASCII name (RFC 2047) when it writes the header.
+    """
+    platform, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    company = " ".join(company.split())
+    name = gettext("%(company)s via B2B Platform") % {"company": company} if company else platform or PLATFORM_NAME
+    return formataddr((name, address))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,31 +88,46 @@ class MailingParts:
 
     keys: list[Any]
     attachments: list[Any]
+    profile: BuyerProfile | None = None
 
 
 def mailing_parts(message: Message) -> MailingParts:
-    """The keys by ``pos`` and the message's attachments by id (2 queries)."""
+    """The keys by ``pos``, the message's attachments by id and the buyer's profile (3 queries)."""
     return MailingParts(
         keys=list(message.request.keys.order_by("pos")),
         attachments=list(message.attachments.order_by("pk")),
+        profile=profile_of(message.request.owner),
     )
 
 
-def email_context(message: Message, parts: MailingParts) -> dict[str, Any]:
-    """What the templates show: greeting, the buyer's text, the keys as a table, the buyer's address."""
+def email_context(message: Message, parts: MailingParts, language: str) -> dict[str, Any]:
+    """What the templates show: greeting, the buyer's text, the keys as a table, the buyer's signature and contacts."""
     request = message.request
+    profile = parts.profile or BuyerProfile()
     keys = [
-        {"pos": key.pos, "text": key.text, "qty": _format_qty(key.qty), "unit": key.unit or "", "note": key.note or ""}
+        {
+            "pos": key.pos,
+            "text": key.text,
+            "qty": format_quantity(key.qty, language),
+            "unit": key.unit or "",
+            "note": key.note or "",
+        }
         for key in parts.keys
     ]
     return {
         "subject": message.subject,
         "supplier_name": message.supplier.name if message.supplier else "",
         "body": message.body,
-        "request_id": request.pk,
+        "request_id": str(request.pk),
         "request_title": request.title or "",
+        "request_date": format_date(message.created_at, language),
         "keys": keys,
         "buyer_email": request.owner.email,
+        "company_name": profile.company_name,
+        "company_inn": profile.company_inn,
+        "contact_name": profile.contact_name,
+        "phone": profile.phone,
+        "signature": profile.signature,
         "attachment_names": [attachment.original_filename for attachment in parts.attachments],
     }
 
@@ -87,21 +141,25 @@ def build_email(
     was created, addresses are validated e-mail fields, and Django refuses any header with a newline.
     """
     parts = parts or mailing_parts(message)
-    context = email_context(message, parts)
+    language = email_language(parts.profile)
+    with translation.override(language):
+        context = email_context(message, parts, language)
+        text, html = render_to_string(TEXT_TEMPLATE, context), render_to_string(HTML_TEMPLATE, context)
+        from_email = from_header(parts.profile.company_name if parts.profile else "")
     headers = {"Message-ID": message.message_id}
     if message.in_reply_to:
         headers["In-Reply-To"] = message.in_reply_to
         headers["References"] = message.in_reply_to
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=render_to_string(TEXT_TEMPLATE, context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        body=text,
+        from_email=from_email,
         to=[message.to_email],
         reply_to=[message.request.owner.email],
         headers=headers,
         connection=connection,
     )
-    email.attach_alternative(render_to_string(HTML_TEMPLATE, context), "text/html")
+    email.attach_alternative(html, "text/html")
     for attachment in parts.attachments:
         content_type = attachment.content_type or (
             mimetypes.guess_type(attachment.original_filename)[0] or "application/octet-stream"

@@ -16,15 +16,23 @@ from blacklist.models import BlockedReason
 class Recipient(models.Model):
     """A supplier the buyer may send the request to; ``selected`` mirrors the buyer's checkbox."""
 
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="recipients")
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="recipients")
-    selected = models.BooleanField(default=False)
-    blocked_reason = models.CharField(max_length=32, choices=BlockedReason.choices, null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    request = models.ForeignKey(
+        "requests_app.Request", verbose_name=_("request"), on_delete=models.CASCADE, related_name="recipients"
+    )
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="recipients"
+    )
+    selected = models.BooleanField(_("selected"), default=False)
+    blocked_reason = models.CharField(
+        _("blocked reason"), max_length=32, choices=BlockedReason.choices, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ("request_id", "supplier_id")
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
         constraints = [
             models.UniqueConstraint(fields=["request", "supplier"], name="messaging_recipient_unique"),
             models.CheckConstraint(
@@ -38,39 +46,47 @@ class Recipient(models.Model):
 
 
 class MailingKind(models.TextChoices):
-    SEND = "send", "First mailing"
-    SEND_NEW = "send_new", "New recipients"
+    SEND = "send", _("First mailing")
+    SEND_NEW = "send_new", _("New recipients")
 
 
 class Mailing(models.Model):
     """One press of "send" or "send new": the shared subject, body and attachments."""
 
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="mailings")
-    kind = models.CharField(max_length=16, choices=MailingKind.choices)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
-    attach_request_file = models.BooleanField(default=True)
-    attachments = models.ManyToManyField("attachments.Attachment", blank=True, related_name="mailings")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    request = models.ForeignKey(
+        "requests_app.Request", verbose_name=_("request"), on_delete=models.CASCADE, related_name="mailings"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MailingKind.choices)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    attach_request_file = models.BooleanField(_("attach request file"), default=True)
+    attachments = models.ManyToManyField(
+        "attachments.Attachment", verbose_name=_("attachments"), blank=True, related_name="mailings"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("-created_at", "-id")
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
 
     def __str__(self) -> str:
         return f"Mailing #{self.pk} of request {self.request_id}"
 
 
 class MessageStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class Direction(models.TextChoices):
-    OUTGOING = "outgoing", "Outgoing"
-    INCOMING = "incoming", "Incoming"
+    OUTGOING = "outgoing", _("Outgoing")
+    INCOMING = "incoming", _("Incoming")
 
 
 class DeliveryErrorReason(models.TextChoices):
@@ -87,32 +103,47 @@ class DeliveryErrorReason(models.TextChoices):
 
 
 class Message(models.Model):
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="messages")
-    supplier = models.ForeignKey(
-        "suppliers.Supplier", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    request = models.ForeignKey(
+        "requests_app.Request", verbose_name=_("request"), on_delete=models.CASCADE, related_name="messages"
     )
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
-    direction = models.CharField(max_length=16, choices=Direction.choices, default=Direction.OUTGOING)
-    to_email = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
-    status = models.CharField(max_length=16, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(null=True, blank=True)  # full text, for moderators only
-    last_error_reason = models.CharField(max_length=32, choices=DeliveryErrorReason.choices, null=True, blank=True)
-    last_error_smtp_code = models.PositiveSmallIntegerField("SMTP reply code", null=True, blank=True)
-    message_id = models.CharField("Message-ID", max_length=255, unique=True)
-    in_reply_to = models.CharField(max_length=255, null=True, blank=True)
-    attachments = models.ManyToManyField("attachments.Attachment", blank=True, related_name="messages")
-    is_deleted = models.BooleanField(default=False)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        verbose_name=_("supplier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    mailing = models.ForeignKey(
+        Mailing, verbose_name=_("mailing"), on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, default=Direction.OUTGOING)
+    to_email = models.EmailField(_("to email"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=16, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), null=True, blank=True)  # full text, for moderators only
+    last_error_reason = models.CharField(
+        _("last error reason"), max_length=32, choices=DeliveryErrorReason.choices, null=True, blank=True
+    )
+    last_error_smtp_code = models.PositiveSmallIntegerField(_("SMTP reply code"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    in_reply_to = models.CharField(_("in reply to"), max_length=255, null=True, blank=True)
+    attachments = models.ManyToManyField(
+        "attachments.Attachment", verbose_name=_("attachments"), blank=True, related_name="messages"
+    )
+    is_deleted = models.BooleanField(_("is deleted"), default=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         indexes = [
             models.Index(fields=["request", "-created_at", "-id"], name="message_request_created_idx"),
             models.Index(fields=["status", "updated_at"], name="message_status_updated_idx"),

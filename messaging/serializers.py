@@ -1,5 +1,6 @@
 """Shapes of the messaging API (names follow the contract's DTOs; drf-spectacular drops "Serializer")."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -42,16 +43,26 @@ class RecipientsResponseDTOSerializer(serializers.Serializer):
 class SendRequestMessagesRequestDTOSerializer(serializers.Serializer):
     """Body of ``send`` and ``send-new``; the service re-checks subject and body (they reach e-mail headers)."""
 
-    subject = serializers.CharField(max_length=SUBJECT_MAX)
-    body = serializers.CharField(max_length=BODY_MAX)
+    subject = serializers.CharField(
+        max_length=SUBJECT_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Omitted or null: the buyer's default subject (PUT /auth/profile); 422 when there is none.",
+    )
+    body = serializers.CharField(
+        max_length=BODY_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Omitted or null: the buyer's default body (PUT /auth/profile); 422 when there is none.",
+    )
     attachrequestfile = serializers.BooleanField(default=True)
     attachmentids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), default=list, max_length=MAX_ATTACHMENT_IDS
     )
 
-    def validate_subject(self, value: str) -> str:
-        if "\r" in value or "\n" in value:
-            raise serializers.ValidationError("Must not contain line breaks.", code="value_error")
+    def validate_subject(self, value: str | None) -> str | None:
+        if value is not None and ("\r" in value or "\n" in value):
+            raise serializers.ValidationError(_("Must not contain line breaks."), code="value_error")
         return value
 
 

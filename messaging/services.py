@@ -16,8 +16,10 @@ from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import EmailPolicy
+from accounts.selectors import profile_of
 from attachments.models import Attachment
 from attachments.selectors import attachments_for_sending
 from core.errors import InvalidState, NotFound, ValidationFailed
@@ -112,32 +114,58 @@ def validate_mailing_text(*, subject: str, body: str) -> None:
     """
     errors: list[tuple[tuple[str | int, ...], str, str]] = []
     if not 1 <= len(subject) <= SUBJECT_MAX:
-        errors.append((("subject",), f"Must be 1..{SUBJECT_MAX} characters.", "string_length"))
+        errors.append((("subject",), _("Must be 1..%(limit)s characters.") % {"limit": SUBJECT_MAX}, "string_length"))
     elif any(unicodedata.category(char) in ("Cc", "Zl", "Zp") and char != "\t" for char in subject):
-        errors.append((("subject",), "Must not contain line breaks or control characters.", "value_error"))
+        errors.append((("subject",), _("Must not contain line breaks or control characters."), "value_error"))
     if not 1 <= len(body) <= BODY_MAX:
-        errors.append((("message_body",), f"Must be 1..{BODY_MAX} characters.", "string_length"))
+        errors.append((("message_body",), _("Must be 1..%(limit)s characters.") % {"limit": BODY_MAX}, "string_length"))
     if errors:
         raise ValidationFailed(errors)
+
+
+def mailing_text(*, owner: Any, subject: str | None, body: str | None) -> tuple[str, str]:
+    """The subject and body of a mailing: as given, or the buyer's defaults (``BuyerProfile``) for the omitted.
+
+    An omitted one without a default is missing (422 at the argument's name); a given one is used as it is,
+    even empty (then ``validate_mailing_text`` refuses it).
+    """
+    if subject is not None and body is not None:
+        return subject, body
+    profile = profile_of(owner)
+    errors: list[tuple[tuple[str | int, ...], Any, str]] = []
+    if subject is None:
+        subject = profile.default_subject
+        if not subject:
+            errors.append((("subject",), _("Give a subject, or set a default subject in the profile."), "missing"))
+    if body is None:
+        body = profile.default_body
+        if not body:
+            errors.append((("message_body",), _("Give a body, or set a default body in the profile."), "missing"))
+    if errors:
+        raise ValidationFailed(errors)
+    return subject, body
 
 
 def mailing_send(
     *,
     owner: Any,
     request_id: int,
-    subject: str,
-    body: str,
+    subject: str | None = None,
+    body: str | None = None,
     attach_request_file: bool = True,
     attachment_ids: Sequence[int] = (),
     only_new: bool = False,
 ) -> SendResult:
     """``send`` (``only_new=False``) or ``send-new``: one mailing, one outbox row per ticked recipient.
 
+    ``subject`` / ``body`` left out (None) take the buyer's default subject / body (``mailing_text``).
+
     The ticked recipients are locked for the transaction, so two presses of "send" cannot both e-mail a
     supplier: the second sees the first's messages and answers ``already_sent`` (or skips them).
     """
     request = request_get(owner=owner, request_id=request_id)
     _ensure_sendable(request)
+    subject, body = mailing_text(owner=owner, subject=subject, body=body)
     validate_mailing_text(subject=subject, body=body)
     attachments = attachments_for_sending(
         owner=owner,
@@ -282,7 +310,7 @@ def message_delete(*, owner: Any, message_id: int) -> None:
     """Hide a message from the buyer's thread (it is kept for the record); only under ``allowdelete``."""
     message = owned_message_queryset(owner=owner).filter(pk=message_id).only("pk", "is_deleted").first()
     if message is None:
-        raise NotFound("Message not found.")
+        raise NotFound(_("Message not found."))
     if owner.emailpolicy != EmailPolicy.ALLOW_DELETE:
         raise NotAllowedByPolicy()
     if not message.is_deleted:

@@ -111,8 +111,8 @@ class MailingViewSet(viewsets.ViewSet):
         result = services.mailing_send(
             owner=request.user,
             request_id=request_id,
-            subject=data["subject"],
-            body=data["body"],
+            subject=data.get("subject"),
+            body=data.get("body"),
             attach_request_file=data["attachrequestfile"],
             attachment_ids=data["attachmentids"],
             only_new=only_new,

@@ -15,8 +15,12 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from core.admin import ReadOnlyAdminMixin
+from core.formats import format_quantity
 
 from .errors import RequestNotLinkable
 from .models import KeySupplierLink, ModeratorTask, Request, RequestKey
@@ -46,14 +50,20 @@ class FirstKeysFormSet(BaseInlineFormSet):
 class RequestKeyInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RequestKey
     formset = FirstKeysFormSet
-    fields = ("pos", "text", "qty", "unit", "note", "linked_suppliers")
+    fields = ("pos", "text", "quantity", "unit", "note", "linked_suppliers")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = f"keys (the first {KEYS_SHOWN_INLINE} by pos)"
+    verbose_name_plural = format_lazy(
+        _("keys (the first {count} by pos)"), count=KEYS_SHOWN_INLINE
+    )  # lazy: per request
 
-    @admin.display(description="linked suppliers")
+    @admin.display(description=_("qty"), ordering="qty")
+    def quantity(self, obj: RequestKey) -> str:
+        return format_quantity(obj.qty)
+
+    @admin.display(description=_("linked suppliers"))
     def linked_suppliers(self, obj: RequestKey) -> str:
         names = [link.supplier.name for link in obj.supplier_links.all()]
         return ", ".join(names) or "—"
@@ -65,7 +75,7 @@ class RequestAdmin(admin.ModelAdmin):
     list_filter = ("status", "created_at")
     list_select_related = ("owner",)
     search_fields = ("=id", "title", "keys__text", "keys__normalized_text", "owner__email")
-    search_help_text = "Request id, title, key text or the owner's e-mail."
+    search_help_text = _("Request id, title, key text or the owner's e-mail.")
     raw_id_fields = ("owner", "source_attachment")
     readonly_fields = (
         "owner",
@@ -86,16 +96,19 @@ class RequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Request]:
         return super().get_queryset(request).with_keys_count()
 
-    @admin.display(description="keys", ordering="keys_count")
+    @admin.display(description=_("keys"), ordering="keys_count")
     def keys_count(self, obj: Request) -> int:
         return obj.keys_count
 
-    @admin.display(description="all keys")
+    @admin.display(description=_("all keys"))
     def all_keys(self, obj: Request) -> str:
         url = reverse("admin:requests_app_requestkey_changelist") + f"?request__id__exact={obj.pk}"
-        return format_html('<a href="{}">All {} keys of this request</a>', url, obj.keys_count)
+        label = ngettext("All %(count)s key of this request", "All %(count)s keys of this request", obj.keys_count) % {
+            "count": obj.keys_count
+        }
+        return format_html('<a href="{}">{}</a>', url, label)
 
-    @admin.display(description="moderator task")
+    @admin.display(description=_("moderator task"))
     def task(self, obj: Request) -> str:
         task = ModeratorTask.objects.filter(request=obj).select_related("assignee").first()
         if task is None:
@@ -143,18 +156,23 @@ class KeySupplierLinkInline(admin.TabularInline):
 
 @admin.register(RequestKey)
 class RequestKeyAdmin(admin.ModelAdmin):
-    list_display = ("pos", "text", "qty", "unit", "request", "request_status")
+    list_display = ("pos", "text", "quantity", "unit", "request", "request_status")
     list_filter = ("request__status",)
     list_select_related = ("request",)
     search_fields = ("text", "normalized_text", "=request__id")
     raw_id_fields = ("request",)
-    readonly_fields = ("request", "pos", "text", "normalized_text", "qty", "unit")
+    readonly_fields = ("request", "pos", "text", "normalized_text", "quantity", "unit")
     fields = readonly_fields
     inlines = (KeySupplierLinkInline,)
     ordering = ("request_id", "pos")
     list_per_page = 100
 
-    @admin.display(description="request status", ordering="request__status")
+    @admin.display(description=_("qty"), ordering="qty")
+    def quantity(self, obj: RequestKey) -> str:
+        """``40``, ``12,5``: the stored four decimal places without their trailing zeros, in the moderator's locale."""
+        return format_quantity(obj.qty)
+
+    @admin.display(description=_("request status"), ordering="request__status")
     def request_status(self, obj: RequestKey) -> str:
         return obj.request.get_status_display()
 
@@ -182,7 +200,10 @@ class RequestKeyAdmin(admin.ModelAdmin):
             if supplier_id not in wanted:
                 key_unlink_supplier(key_id=key.pk, supplier_id=supplier_id)
         if added:
-            self.message_user(request, f"{added} supplier(s) linked to key #{key.pos}.", messages.SUCCESS)
+            message = ngettext(
+                "%(count)s supplier linked to key #%(pos)s.", "%(count)s suppliers linked to key #%(pos)s.", added
+            ) % {"count": added, "pos": key.pos}
+            self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(ModeratorTask)
@@ -208,41 +229,79 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="request", ordering="request_id")
+    @admin.display(description=_("request"), ordering="request_id")
     def request_link(self, obj: ModeratorTask) -> str:
         url = reverse("admin:requests_app_request_change", args=[obj.request_id])
         return format_html('<a href="{}">#{} {}</a>', url, obj.request_id, obj.request.title)
 
-    @admin.display(description="request status", ordering="request__status")
+    @admin.display(description=_("request status"), ordering="request__status")
     def request_status(self, obj: ModeratorTask) -> str:
         return obj.request.get_status_display()
 
-    @admin.display(description="keys", ordering="keys_count")
+    @admin.display(description=_("keys"), ordering="keys_count")
     def keys(self, obj: ModeratorTask) -> int:
         return obj.keys_count
 
     def _move(
-        self, request: HttpRequest, queryset: QuerySet[ModeratorTask], service: Any, verb: str, allowed: str
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[ModeratorTask],
+        service: Any,
+        moved_text: Any,
+        left_text: Any,
     ) -> None:
-        """Run one transition service on the selection and say how many tasks moved and how many stayed."""
+        """Run one transition service on the selection and say how many tasks moved and how many stayed.
+
+        ``moved_text`` and ``left_text`` are ``ngettext_lazy(…, "count")`` sentences: whole sentences, so that
+        each language can word (and inflect) them its own way."""
         ids = list(queryset.values_list("pk", flat=True))
         moved, selected = service(task_ids=ids, moderator=request.user), len(ids)
-        self.message_user(request, f"{moved} task(s) {verb}.", messages.SUCCESS if moved else messages.WARNING)
+        moved_message = moved_text % {"count": moved}
+        self.message_user(request, moved_message, messages.SUCCESS if moved else messages.WARNING)
         if moved < selected:
-            self.message_user(
-                request, f"{selected - moved} task(s) were not {allowed} and were left alone.", messages.WARNING
-            )
+            left = selected - moved
+            self.message_user(request, left_text % {"count": left}, messages.WARNING)
 
     @admin.action(
-        description="Take the selected tasks (pending → in progress, assigned to me)", permissions=("change",)
+        description=_("Take the selected tasks (pending → in progress, assigned to me)"), permissions=("change",)
     )
     def take(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
-        self._move(request, queryset, tasks_take, "taken", "pending")
+        self._move(
+            request,
+            queryset,
+            tasks_take,
+            ngettext_lazy("%(count)s task taken.", "%(count)s tasks taken.", "count"),
+            ngettext_lazy(
+                "%(count)s task was not pending and was left alone.",
+                "%(count)s tasks were not pending and were left alone.",
+                "count",
+            ),
+        )
 
-    @admin.action(description="Mark the selected tasks done (in progress → done)", permissions=("change",))
+    @admin.action(description=_("Mark the selected tasks done (in progress → done)"), permissions=("change",))
     def finish(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
-        self._move(request, queryset, tasks_finish, "done", "in progress")
+        self._move(
+            request,
+            queryset,
+            tasks_finish,
+            ngettext_lazy("%(count)s task done.", "%(count)s tasks done.", "count"),
+            ngettext_lazy(
+                "%(count)s task was not in progress and was left alone.",
+                "%(count)s tasks were not in progress and were left alone.",
+                "count",
+            ),
+        )
 
-    @admin.action(description="Reopen the selected tasks (back to pending)", permissions=("change",))
+    @admin.action(description=_("Reopen the selected tasks (back to pending)"), permissions=("change",))
     def reopen(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
-        self._move(request, queryset, tasks_reopen, "reopened", "in progress or done")
+        self._move(
+            request,
+            queryset,
+            tasks_reopen,
+            ngettext_lazy("%(count)s task reopened.", "%(count)s tasks reopened.", "count"),
+            ngettext_lazy(
+                "%(count)s task was not in progress or done and was left alone.",
+                "%(count)s tasks were not in progress or done and were left alone.",
+                "count",
+            ),
+        )

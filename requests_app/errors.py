@@ -1,39 +1,41 @@
 """Domain errors of buyer requests; the API's exception handler turns them into HTTP answers."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import Conflict, InvalidState, NotFound, PayloadTooLarge
 
 
 class RequestNotFound(NotFound):
     """Absent or owned by someone else: both answer the same 404, so ids of others are not revealed."""
 
-    default_detail = "Request not found."
+    default_detail = _("Request not found.")
 
 
 class RequestNotEditable(Conflict):
     """Keys are locked once a request has been submitted."""
 
     code = "request_not_editable"
-    default_detail = "Only a draft request can be edited."
+    default_detail = _("Only a draft request can be edited.")
 
 
 class RequestNotDraft(InvalidState):
     """Submitting twice, or submitting a request that is already being worked on."""
 
-    default_detail = "Only a draft request can be submitted."
+    default_detail = _("Only a draft request can be submitted.")
 
 
 class ModeratorTaskNotFound(NotFound):
-    default_detail = "Moderator task not found."
+    default_detail = _("Moderator task not found.")
 
 
 class KeyNotFound(NotFound):
-    default_detail = "Key not found."
+    default_detail = _("Key not found.")
 
 
 class RequestNotLinkable(InvalidState):
     """Suppliers are linked to the keys of submitted requests only (confirmed or processing)."""
 
-    default_detail = "Suppliers can be linked only to keys of a confirmed or processing request."
+    default_detail = _("Suppliers can be linked only to keys of a confirmed or processing request.")
 
 
 class ImportArchiveTooLarge(PayloadTooLarge):

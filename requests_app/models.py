@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .querysets import RequestQuerySet
 
@@ -13,27 +14,36 @@ MAX_KEY_NOTE = 1000  # the importer's extra columns (`Примечание: …;
 
 
 class RequestStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    CONFIRMED = "confirmed", "Confirmed"
-    PROCESSING = "processing", "Processing"
-    DONE = "done", "Done"
+    DRAFT = "draft", _("Draft")
+    CONFIRMED = "confirmed", _("Confirmed")
+    PROCESSING = "processing", _("Processing")
+    DONE = "done", _("Done")
 
 
 class Request(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rfq_requests")
-    title = models.CharField(max_length=255, null=True, blank=True)
-    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
-    source_filename = models.CharField(max_length=255, null=True, blank=True)
-    source_attachment = models.ForeignKey(
-        "attachments.Attachment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="rfq_requests"
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    title = models.CharField(_("title"), max_length=255, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
+    source_filename = models.CharField(_("source filename"), max_length=255, null=True, blank=True)
+    source_attachment = models.ForeignKey(
+        "attachments.Attachment",
+        verbose_name=_("source attachment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RequestQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at", "-id")
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
         indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="request_owner_created_idx")]
         constraints = [
             models.CheckConstraint(
@@ -46,16 +56,18 @@ class Request(models.Model):
 
 
 class RequestKey(models.Model):
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="keys")
-    pos = models.PositiveIntegerField()
-    text = models.CharField(max_length=MAX_KEY_TEXT)
-    normalized_text = models.TextField()
-    qty = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
-    unit = models.CharField(max_length=MAX_UNIT, null=True, blank=True)
-    note = models.CharField(max_length=MAX_KEY_NOTE, null=True, blank=True)
+    request = models.ForeignKey(Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="keys")
+    pos = models.PositiveIntegerField(_("pos"))
+    text = models.CharField(_("text"), max_length=MAX_KEY_TEXT)
+    normalized_text = models.TextField(_("normalized text"))
+    qty = models.DecimalField(_("qty"), max_digits=18, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=MAX_UNIT, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=MAX_KEY_NOTE, null=True, blank=True)
 
     class Meta:
         ordering = ("request_id", "pos")
+        verbose_name = _("request key")
+        verbose_name_plural = _("request keys")
         constraints = [
             models.UniqueConstraint(fields=["request", "pos"], name="requests_app_key_unique_pos"),
             models.CheckConstraint(condition=models.Q(pos__gte=1), name="requests_app_key_pos_positive"),
@@ -69,24 +81,35 @@ class RequestKey(models.Model):
 
 
 class ModeratorTaskStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    IN_PROGRESS = "inprogress", "In progress"
-    DONE = "done", "Done"
+    PENDING = "pending", _("Pending")
+    IN_PROGRESS = "inprogress", _("In progress")
+    DONE = "done", _("Done")
 
 
 class ModeratorTask(models.Model):
     """Opened when a buyer submits a request: moderators link suppliers to its keys."""
 
-    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="moderator_task")
-    status = models.CharField(max_length=16, choices=ModeratorTaskStatus.choices, default=ModeratorTaskStatus.PENDING)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderator_tasks"
+    request = models.OneToOneField(
+        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="moderator_task"
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ModeratorTaskStatus.choices, default=ModeratorTaskStatus.PENDING
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderator_tasks",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
+        verbose_name = _("moderator task")
+        verbose_name_plural = _("moderator tasks")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=ModeratorTaskStatus.values), name="requests_app_task_status_valid"
@@ -100,15 +123,24 @@ class ModeratorTask(models.Model):
 class KeySupplierLink(models.Model):
     """A supplier a moderator linked to one key of a confirmed request."""
 
-    key = models.ForeignKey(RequestKey, on_delete=models.CASCADE, related_name="supplier_links")
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="key_links")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    key = models.ForeignKey(RequestKey, verbose_name=_("key"), on_delete=models.CASCADE, related_name="supplier_links")
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="key_links"
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("key_id", "supplier_id")
+        verbose_name = _("key supplier link")
+        verbose_name_plural = _("key supplier links")
         constraints = [models.UniqueConstraint(fields=["key", "supplier"], name="requests_app_link_unique")]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from suppliers.models import Supplier
@@ -34,7 +35,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 def task_open(*, request: Request) -> ModeratorTask:
     """The request's task, created pending if it has none (submitting opens it)."""
-    task, _ = ModeratorTask.objects.get_or_create(request=request)
+    task, _created = ModeratorTask.objects.get_or_create(request=request)
     return task
 
 
@@ -73,7 +74,9 @@ def key_link_suppliers(*, key_id: int, supplier_ids: Sequence[int], moderator: A
         wanted = set(supplier_ids)
         known = set(Supplier.objects.filter(pk__in=wanted).values_list("pk", flat=True))
         if unknown := sorted(wanted - known):
-            raise ValidationFailed([(("supplier_ids",), f"Unknown suppliers: {unknown}.", "value_error")])
+            raise ValidationFailed(
+                [(("supplier_ids",), _("Unknown suppliers: %(ids)s.") % {"ids": unknown}, "value_error")]
+            )
         before = KeySupplierLink.objects.filter(key=key).count()
         KeySupplierLink.objects.bulk_create(
             [KeySupplierLink(key=key, supplier_id=pk, created_by=moderator) for pk in sorted(known)],
@@ -84,7 +87,7 @@ def key_link_suppliers(*, key_id: int, supplier_ids: Sequence[int], moderator: A
 
 def key_unlink_supplier(*, key_id: int, supplier_id: int) -> bool:
     """Remove a link; True when there was one. Recipients already chosen by the buyer stay as they are."""
-    deleted, _ = KeySupplierLink.objects.filter(key_id=key_id, supplier_id=supplier_id).delete()
+    deleted, _by_model = KeySupplierLink.objects.filter(key_id=key_id, supplier_id=supplier_id).delete()
     return deleted > 0
 
 

@@ -20,6 +20,7 @@ class RequestQuerySet(models.QuerySet):
         PostgreSQL evaluates it once for each row the ``LIMIT`` reads — the page's rows and every row skipped by
         ``OFFSET`` before them — each a count through the unique ``(request, pos)`` index. So a page costs
         ``offset + limit`` such counts, not one per request of the owner nor one per key.
+        The buyer's list page (``reads.request_list_json``) counts keys for the page's rows only instead.
         """
         # The model of the ``keys`` relation: this module is imported by the model module, not the reverse.
         key_model = cast("type[models.Model]", self.model._meta.get_field("keys").related_model)

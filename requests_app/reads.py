@@ -6,7 +6,7 @@ handed to the view as UTF-8 bytes, so no model instance, serializer field or ``j
 are the contract's (``RequestListResponseDTO``, ``RequestDetailDTO``): the same keys in the same order as the
 serializers in ``serializers.py``, which still document the schema and render every other caller
 (the keys PUT, moderator task detail). Values are equal to the serializers' (the equality tests in
-``tests/test_hot_path.py`` compare them field by field); the bytes differ only where JSON values are equal
+``requests_app/tests/test_hot_path.py`` compare them field by field); the bytes differ only where JSON values are equal
 (``10.0`` vs ``10``, spaces after ``:``).
 
 On other databases (SQLite, the embedded default) ``.values()`` rows build the same dicts in Python.
@@ -24,21 +24,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import psycopg  # the PostgreSQL driver (requirements/base.txt), also installed in the embedded mode
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from psycopg.types.json import Jsonb
 
 from suppliers.models import Supplier, SupplierType
 
 from .errors import RequestNotFound
 from .extensions import NOT_A_RECIPIENT, SupplierState, supplier_states
 from .models import KeySupplierLink, Request, RequestKey
-
-try:  # psycopg 3: the PostgreSQL driver of production and the test suite
-    import psycopg
-    from psycopg.types.json import Jsonb
-except ImportError:  # pragma: no cover - the embedded mode without a PostgreSQL driver
-    psycopg = None
-    Jsonb = None
 
 REQUEST = Request._meta.db_table
 KEY = RequestKey._meta.db_table
@@ -57,7 +52,7 @@ def _ts(column: str) -> str:
 # The page's ids come from an index-only scan of (owner, -created_at, -id): the rows skipped by OFFSET are index
 # entries, never heap rows nor key counts. Only the page's rows are read and counted; the total is counted in the
 # same statement, so an empty page (offset ≥ total) still answers it.
-_LIST_SQL = f"""  # noqa: S608 - table names from the models; every value is a bound parameter
+_LIST_SQL = f"""
 WITH page AS (
     SELECT id FROM {REQUEST}
     WHERE owner_id = %(owner)s {{status}}
@@ -71,32 +66,29 @@ SELECT json_build_object(
             'createdat', {_ts("r.created_at")}, 'updatedat', {_ts("r.updated_at")},
             'keyscount', (SELECT count(*) FROM {KEY} k WHERE k.request_id = r.id)
         ) ORDER BY r.created_at DESC, r.id DESC)
-        FROM page JOIN {REQUEST} r ON r.id = page.id
+        FROM {REQUEST} r WHERE r.id = ANY(ARRAY(SELECT id FROM page))
     ), '[]'::json),
     'limit', %(limit)s, 'offset', %(offset)s,
     'total', (SELECT count(*) FROM {REQUEST} WHERE owner_id = %(owner)s {{status}})
 )::text
-"""
+"""  # noqa: S608  # nosec B608 - table names and constants from the models; every value is a bound parameter
 _LIST_ALL_SQL = _LIST_SQL.format(status="")
 _LIST_STATUS_SQL = _LIST_SQL.format(status="AND status = %(status)s")
 
 # Whether the owner's request exists, and whether any of its keys has a linked supplier (only then are the
 # recipient states worth asking for).
-_DETAIL_HEAD_SQL = f"""  # noqa: S608 - as above
-SELECT r.{", r.".join(field.column for field in Request._meta.concrete_fields)},
+_DETAIL_HEAD_SQL = f"""
+SELECT r.{", r.".join(str(field.column) for field in Request._meta.concrete_fields)},
     EXISTS (SELECT 1 FROM {LINK} l JOIN {KEY} k ON k.id = l.key_id WHERE k.request_id = r.id)
 FROM {REQUEST} r WHERE r.id = %(id)s AND r.owner_id = %(owner)s
-"""
-
-
-def _state(field: str, default: str) -> str:
-    """One recipient-state value of a linked supplier from the ``states`` parameter, else its default."""
-    return f"coalesce(%(states)s::jsonb -> s.id::text -> '{field}', '{default}'::jsonb)"
+"""  # noqa: S608  # nosec B608 - as above
 
 
 # The keys by pos and, under each, its linked suppliers by id with their recipient state merged from ONE jsonb
-# parameter ``{"<supplier id>": {"isnew": …, "selected": …, "sendstatus": …, "blockedreason": …}}``.
-_DETAIL_SQL = f"""  # noqa: S608 - as above
+# parameter ``[{"supplierid": …, "isnew": …, "selected": …, "sendstatus": …, "blockedreason": …}, …]`` (read as
+# a typed relation and hash-joined; a supplier absent from it is ``NOT_A_RECIPIENT``). The links of all keys are
+# read and grouped in one pass (hash joins over the request's links), not one lookup per key.
+_DETAIL_SQL = f"""
 SELECT json_build_object(
     'id', r.id, 'title', r.title, 'filename', r.source_filename, 'status', r.status,
     'createdat', {_ts("r.created_at")}, 'updatedat', {_ts("r.updated_at")},
@@ -104,24 +96,31 @@ SELECT json_build_object(
         SELECT json_agg(json_build_object(
             'id', k.id, 'pos', k.pos, 'rawtext', k.text, 'normalizedtext', k.normalized_text,
             'qty', k.qty::float8, 'unit', k.unit, 'note', k.note,
-            'suppliers', coalesce((
-                SELECT json_agg(json_build_object(
-                    'supplierid', s.id, 'name', s.name, 'inn', s.inn, 'email', s.email,
-                    'isreseller', s.type = '{SupplierType.RESELLER.value}',
-                    'isnew', {_state("isnew", "true")},
-                    'selected', {_state("selected", "false")},
-                    'sendstatus', {_state("sendstatus", '"notsent"')},
-                    'blockedreason', {_state("blockedreason", "null")}
-                ) ORDER BY l.supplier_id)
-                FROM {LINK} l JOIN {SUPPLIER} s ON s.id = l.supplier_id
-                WHERE l.key_id = k.id
-            ), '[]'::json)
+            'suppliers', coalesce(linked.suppliers, '[]'::json)
         ) ORDER BY k.pos)
-        FROM {KEY} k WHERE k.request_id = r.id
+        FROM {KEY} k
+        LEFT JOIN (
+            SELECT l.key_id, json_agg(json_build_object(
+                'supplierid', s.id, 'name', s.name, 'inn', s.inn, 'email', s.email,
+                'isreseller', s.type = '{SupplierType.RESELLER.value}',
+                'isnew', coalesce(st.isnew, true), 'selected', coalesce(st.selected, false),
+                'sendstatus', coalesce(st.sendstatus, '{NOT_A_RECIPIENT.send_status}'),
+                'blockedreason', st.blockedreason
+            ) ORDER BY l.supplier_id) AS suppliers
+            FROM {KEY} lk
+            JOIN {LINK} l ON l.key_id = lk.id
+            JOIN {SUPPLIER} s ON s.id = l.supplier_id
+            LEFT JOIN jsonb_to_recordset(%(states)s::jsonb)
+                AS st(supplierid bigint, isnew boolean, selected boolean, sendstatus text, blockedreason text)
+                ON st.supplierid = l.supplier_id
+            WHERE lk.request_id = %(id)s
+            GROUP BY l.key_id
+        ) linked ON linked.key_id = k.id
+        WHERE k.request_id = %(id)s
     ), '[]'::json)
 )::text
 FROM {REQUEST} r WHERE r.id = %(id)s
-"""
+"""  # noqa: S608  # nosec B608 - as above
 
 
 @contextmanager
@@ -134,7 +133,8 @@ def _server_bound_cursor() -> Iterator[CursorWrapper]:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = psycopg.Cursor(connection.connection)
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    # django-stubs type these as taking a CursorWrapper; Django passes them the driver's cursor, as here.
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)  # type: ignore[arg-type]
     try:
         yield cursor
     finally:
@@ -142,7 +142,7 @@ def _server_bound_cursor() -> Iterator[CursorWrapper]:
 
 
 def _uses_sql_json() -> bool:
-    return connection.vendor == "postgresql" and psycopg is not None
+    return connection.vendor == "postgresql"
 
 
 # --- the list page ----------------------------------------------------------------------------------------------
@@ -204,11 +204,12 @@ def request_detail_json(*, owner: Any, request_id: int) -> bytes | dict[str, Any
         if head is None:
             raise RequestNotFound()
         *columns, has_links = head
-        states: dict[str, dict[str, Any]] = {}
+        states: list[dict[str, Any]] = []
         if has_links:
             request = Request.from_db(connection.alias, [f.attname for f in Request._meta.concrete_fields], columns)
-            states = {str(supplier_id): _state_json(state) for supplier_id, state in supplier_states(request).items()}
-        cursor.execute(_DETAIL_SQL, {"id": request_id, "states": Jsonb(states)})
+            states = [{"supplierid": pk, **_state_json(state)} for pk, state in supplier_states(request).items()]
+        params: dict[str, Any] = {"id": request_id, "states": Jsonb(states)}
+        cursor.execute(_DETAIL_SQL, params)
         return cursor.fetchone()[0].encode()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -31,7 +32,7 @@ class RequestKeyInputDTOSerializer(serializers.Serializer):
 
     def validate_qty(self, value: Decimal | None) -> Decimal | None:
         if value is not None and value <= 0:
-            raise serializers.ValidationError("Ensure this value is greater than 0.", code="greater_than")
+            raise serializers.ValidationError(_("Ensure this value is greater than 0."), code="greater_than")
         return value
 
     def to_internal_value(self, data: Any) -> KeyData:

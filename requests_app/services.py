@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from attachments.services import attachment_create
 from core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
@@ -26,6 +27,7 @@ from .errors import (
     RequestNotEditable,
     RequestNotFound,
 )
+from .import_messages import translate, translate_warnings
 from .importers import (
     ArchiveLimits,
     ArchiveTooLarge,
@@ -96,16 +98,24 @@ def _key_path(index: int, field: str) -> Loc:
 def validate_keys(keys: Sequence[KeyLike], *, loc: Callable[[int, str], Loc] = _key_path) -> None:
     """Check the rules of PRODUCT.md §2.2 on a whole list; ``loc`` says where each key came from."""
     if not keys:
-        raise ValidationFailed([(("keys",), "At least one key is required.", "too_short")])
+        raise ValidationFailed([(("keys",), _("At least one key is required."), "too_short")])
     if len(keys) > MAX_KEYS:
-        raise ValidationFailed([(("keys",), f"At most {MAX_KEYS} keys are allowed.", "too_long")])
+        raise ValidationFailed(
+            [(("keys",), _("At most %(limit)s keys are allowed.") % {"limit": MAX_KEYS}, "too_long")]
+        )
     errors: list[ErrorItem] = []
     first_index_of_pos: dict[int, int] = {}
     for index, key in enumerate(keys):
         errors.extend(_key_errors(key, index, loc))
         if key.pos in first_index_of_pos:
             other = first_index_of_pos[key.pos]
-            errors.append((loc(index, "pos"), f"pos {key.pos} is already used by key {other}.", "duplicate"))
+            errors.append(
+                (
+                    loc(index, "pos"),
+                    _("pos %(pos)s is already used by key %(other)s.") % {"pos": key.pos, "other": other},
+                    "duplicate",
+                )
+            )
         else:
             first_index_of_pos[key.pos] = index
     if errors:
@@ -115,27 +125,47 @@ def validate_keys(keys: Sequence[KeyLike], *, loc: Callable[[int, str], Loc] = _
 def _key_errors(key: KeyLike, index: int, loc: Callable[[int, str], Loc]) -> list[ErrorItem]:
     errors: list[ErrorItem] = []
     if key.pos < 1:
-        errors.append((loc(index, "pos"), "pos must be greater than or equal to 1.", "greater_than_equal"))
+        errors.append((loc(index, "pos"), _("pos must be greater than or equal to 1."), "greater_than_equal"))
     text = clean_key_text(key.text)
     if not text:
-        errors.append((loc(index, "text"), "text must not be blank.", "string_too_short"))
+        errors.append((loc(index, "text"), _("text must not be blank."), "string_too_short"))
     elif "\x00" in text:  # PostgreSQL text cannot hold NUL; a PDF's text layer sometimes has one
-        errors.append((loc(index, "text"), "text must not contain NUL characters.", "null_characters_not_allowed"))
+        errors.append((loc(index, "text"), _("text must not contain NUL characters."), "null_characters_not_allowed"))
     elif len(text) > MAX_KEY_TEXT:
-        errors.append((loc(index, "text"), f"text must be at most {MAX_KEY_TEXT} characters.", "string_too_long"))
+        errors.append(
+            (
+                loc(index, "text"),
+                _("text must be at most %(limit)s characters.") % {"limit": MAX_KEY_TEXT},
+                "string_too_long",
+            )
+        )
     if key.qty is not None and key.qty <= 0:
-        errors.append((loc(index, "qty"), "qty must be greater than 0.", "greater_than"))
+        errors.append((loc(index, "qty"), _("qty must be greater than 0."), "greater_than"))
     elif key.qty is not None and not _qty_fits(key.qty):
-        errors.append((loc(index, "qty"), "qty must have at most 14 digits before and 4 after the point.", "decimal"))
+        errors.append(
+            (loc(index, "qty"), _("qty must have at most 14 digits before and 4 after the point."), "decimal")
+        )
     if key.unit is not None and len(key.unit.strip()) > MAX_UNIT:
-        errors.append((loc(index, "unit"), f"unit must be at most {MAX_UNIT} characters.", "string_too_long"))
+        errors.append(
+            (
+                loc(index, "unit"),
+                _("unit must be at most %(limit)s characters.") % {"limit": MAX_UNIT},
+                "string_too_long",
+            )
+        )
     elif key.unit is not None and "\x00" in key.unit:
-        errors.append((loc(index, "unit"), "unit must not contain NUL characters.", "null_characters_not_allowed"))
+        errors.append((loc(index, "unit"), _("unit must not contain NUL characters."), "null_characters_not_allowed"))
     note = _clean_note(key.note)
     if note is not None and len(note) > MAX_KEY_NOTE:
-        errors.append((loc(index, "note"), f"note must be at most {MAX_KEY_NOTE} characters.", "string_too_long"))
+        errors.append(
+            (
+                loc(index, "note"),
+                _("note must be at most %(limit)s characters.") % {"limit": MAX_KEY_NOTE},
+                "string_too_long",
+            )
+        )
     elif note is not None and "\x00" in note:
-        errors.append((loc(index, "note"), "note must not contain NUL characters.", "null_characters_not_allowed"))
+        errors.append((loc(index, "note"), _("note must not contain NUL characters."), "null_characters_not_allowed"))
     return errors
 
 
@@ -274,7 +304,7 @@ def request_preview_file(*, uploaded_file: UploadedFile, sheet: str | None = Non
 def _read_upload(uploaded_file: UploadedFile, *, sheet: str | None) -> ImportResult:
     """Size check, capped parse and key rules of an upload; keys that break a rule are reported by row."""
     if uploaded_file.size is not None and uploaded_file.size > settings.IMPORT_MAX_BYTES:
-        raise PayloadTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
+        raise PayloadTooLarge(_("The file is larger than %(limit)s bytes.") % {"limit": settings.IMPORT_MAX_BYTES})
     result = _parse_upload(uploaded_file, sheet=sheet)
     validate_keys(result.keys, loc=_row_loc(result.keys))
     return result
@@ -296,17 +326,20 @@ def _parse_upload(uploaded_file: UploadedFile, *, sheet: str | None = None) -> I
     try:
         result = parse_in_sandbox(uploaded_file, uploaded_file.name or "", _parse_limits(), sheet=sheet)
     except UnsupportedFileType as error:
-        raise UnsupportedMediaType(str(error)) from error
+        raise UnsupportedMediaType(translate(str(error))) from error
     except ArchiveTooLarge as error:
-        raise ImportArchiveTooLarge(str(error)) from error
+        raise ImportArchiveTooLarge(translate(str(error))) from error
     except FileTooComplex as error:
-        raise ImportFileTooComplex(str(error)) from error
+        raise ImportFileTooComplex(translate(str(error))) from error
     except UnknownSheet as error:
-        raise ValidationFailed([(("sheet",), str(error), error.code)]) from error
+        raise ValidationFailed([(("sheet",), translate(str(error)), error.code)]) from error
     except KeysFileError as error:
-        raise ValidationFailed([(("uploaded_file",), str(error), error.code)]) from error
+        raise ValidationFailed([(("uploaded_file",), translate(str(error)), error.code)]) from error
     if result.errors:
-        raise ValidationFailed([(("uploaded_file", "row", row.row), row.msg, "value_error") for row in result.errors])
+        raise ValidationFailed(
+            [(("uploaded_file", "row", row.row), translate(row.msg), "value_error") for row in result.errors]
+        )
+    result.warnings = translate_warnings(result.warnings)  # the child writes English (import_messages.py)
     return result
 
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -203,7 +204,7 @@ class RequestUploadViewSet(viewsets.ViewSet):
             sheet=form.get("sheet") or None,
         )
         answer = {
-            **_created_answer(outcome.request, message=f"{outcome.imported} keys imported"),
+            **_created_answer(outcome.request, message=_imported_message(outcome.imported)),
             "warnings": outcome.warnings,
         }
         return Response(UploadCreateResponseDTOSerializer(answer).data)
@@ -227,6 +228,10 @@ class RequestUploadViewSet(viewsets.ViewSet):
             "warnings": result.warnings,
         }
         return Response(UploadPreviewResponseDTOSerializer(answer).data)
+
+
+def _imported_message(count: int) -> str:
+    return ngettext("%(count)d key imported", "%(count)d keys imported", count) % {"count": count}
 
 
 def _upload_form(request: DrfRequest, serializer_class: type[RequestUploadDTOSerializer]) -> dict[str, Any]:

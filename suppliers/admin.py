@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.domains import InvalidDomain, normalize_url, root_domain
 from core.errors import DomainError
@@ -15,6 +17,7 @@ from core.inn import InvalidInn, normalize_inn
 
 from .decisions import CARD_STATUSES, CardData, domain_decide, domain_url_add
 from .models import MAX_EXTRA_EMAILS, DomainDecision, DomainUrl, Supplier, SupplierSite
+from .search import fold
 from .services import supplier_request_checko_refresh, supplier_sync_domains
 
 
@@ -60,9 +63,9 @@ class SupplierAdminForm(forms.ModelForm):
     def clean_emails(self) -> list[str]:
         emails = self.cleaned_data.get("emails") or []
         if not isinstance(emails, list) or not all(isinstance(item, str) for item in emails):
-            raise forms.ValidationError('Enter a JSON list of e-mail addresses, e.g. ["info@example.ru"].')
+            raise forms.ValidationError(_('Enter a JSON list of e-mail addresses, e.g. ["info@example.ru"].'))
         if len(emails) > MAX_EXTRA_EMAILS:
-            raise forms.ValidationError(f"At most {MAX_EXTRA_EMAILS} extra e-mail addresses.")
+            raise forms.ValidationError(_("At most %(limit)s extra e-mail addresses.") % {"limit": MAX_EXTRA_EMAILS})
         validator = forms.EmailField()
         return [validator.clean(item).lower() for item in emails]
 
@@ -73,7 +76,7 @@ class SupplierAdmin(admin.ModelAdmin):
     inlines = [SupplierSiteInline]
     list_display = ("name", "inn", "type", "email", "checko_updated_at", "checko_error", "updated_at")
     list_filter = ("type",)
-    search_fields = ("name", "inn", "email", "sites__url", "domains__root_domain")
+    search_fields = ("search_text",)  # matched by ``get_search_results``, case-folded (suppliers/search.py)
     readonly_fields = ("checko_data", "checko_updated_at", "checko_error", "created_at", "updated_at")
     actions = ["refresh_checko"]
     ordering = ("name", "id")
@@ -81,12 +84,17 @@ class SupplierAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Supplier], search_term: str
     ) -> tuple[QuerySet[Supplier], bool]:
-        """Also find a card by any URL, host or e-mail under one of its root domains."""
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """Every word of the term, case-folded, in the stored search text (name, INN, e-mails, any part of a
+        domain: ``флан`` finds ``ФланцМаш`` on SQLite too); or any URL, host or e-mail under a card's root domain.
+        """
+        words = [fold(word) for word in search_term.split()]
+        if not any(words):
+            return queryset, False
+        results = queryset.filter(*[Q(search_text__contains=word) for word in words if word])
         try:
             root = root_domain(search_term.strip())
         except InvalidDomain:
-            return results, may_have_duplicates
+            return results, False
         return results | queryset.under_root(root), True
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -95,13 +103,18 @@ class SupplierAdmin(admin.ModelAdmin):
         if not change:
             supplier_request_checko_refresh(supplier=form.instance)
 
-    @admin.action(description="Refresh Checko data")
+    @admin.action(description=_("Refresh Checko data"))
     def refresh_checko(self, request: HttpRequest, queryset: QuerySet[Supplier]) -> None:
         queued = sum(supplier_request_checko_refresh(supplier=supplier) for supplier in queryset)
         if queued:
-            self.message_user(request, f"Checko refresh queued for {queued} supplier(s).", messages.SUCCESS)
+            message = ngettext(
+                "Checko refresh queued for %(count)s supplier.",
+                "Checko refresh queued for %(count)s suppliers.",
+                queued,
+            ) % {"count": queued}
+            self.message_user(request, message, messages.SUCCESS)
         else:
-            self.message_user(request, "Checko is off: CHECKO_API_KEY is not set.", messages.WARNING)
+            self.message_user(request, _("Checko is off: CHECKO_API_KEY is not set."), messages.WARNING)
 
 
 class DomainDecisionForm(forms.ModelForm):
@@ -111,15 +124,15 @@ class DomainDecisionForm(forms.ModelForm):
     shown on the form; the admin's own transaction makes the write and the change-log entry one unit.
     """
 
-    card_inn = forms.CharField(label="card INN", required=False, max_length=12)
-    card_name = forms.CharField(label="card name", required=False, max_length=500)
-    card_email = forms.EmailField(label="card e-mail", required=False, max_length=254)
-    card_phone = forms.CharField(label="card phone", required=False, max_length=64)
+    card_inn = forms.CharField(label=_("card INN"), required=False, max_length=12)
+    card_name = forms.CharField(label=_("card name"), required=False, max_length=500)
+    card_email = forms.EmailField(label=_("card e-mail"), required=False, max_length=254)
+    card_phone = forms.CharField(label=_("card phone"), required=False, max_length=64)
 
     class Meta:
         model = DomainDecision
         fields = ("domain", "status", "comment")
-        help_texts = {"domain": "Any form (https://www.x.ru/a, WWW.X.RU) — stored as the root domain."}
+        help_texts = {"domain": _("Any form (https://www.x.ru/a, WWW.X.RU) — stored as the root domain.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,7 +160,7 @@ class DomainDecisionForm(forms.ModelForm):
         if status in CARD_STATUSES:
             missing = [name for name in ("card_inn", "card_name", "card_email") if not data.get(name)]
             for name in missing:
-                self.add_error(name, "Needed for a supplier or reseller decision.")
+                self.add_error(name, _("Needed for a supplier or reseller decision."))
             if missing:
                 return data
             card = CardData(

@@ -26,6 +26,7 @@ from core.inn import InvalidInn, normalize_inn
 from .errors import DomainDecisionNotFound, DomainIsBlacklisted
 from .models import DomainDecision, DomainDecisionStatus, DomainUrl, Supplier
 from .services import SupplierFields, supplier_create, supplier_update
+from .signals import domain_decided
 
 CARD_STATUSES = (DomainDecisionStatus.SUPPLIER, DomainDecisionStatus.RESELLER)
 NEEDS_CARD = "A supplier or reseller decision needs the card data."
@@ -106,6 +107,14 @@ def domain_decide(
                 "decided_by": moderator,
                 "decided_at": timezone.now(),
             },
+        )
+        # Inside the transaction: what the receivers change (discovery's queue, key links) commits with it.
+        domain_decided.send(
+            sender=DomainDecision,
+            root=root,
+            status=status,
+            supplier_id=supplier.pk if supplier is not None else None,
+            moderator=moderator,
         )
     return decision
 

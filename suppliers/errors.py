@@ -1,32 +1,34 @@
 """Domain errors of the supplier directory."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import Conflict, NotFound
 
 
 class SupplierNotFound(NotFound):
-    default_detail = "Supplier not found."
+    default_detail = _("Supplier not found.")
 
 
 class DuplicateInn(Conflict):
     """Another card already has this INN; the body names it so the moderator can open it instead."""
 
     code = "duplicate_inn"
-    default_detail = "A supplier with this INN already exists."
+    default_detail = _("A supplier with this INN already exists.")
 
 
 class DuplicateUrl(Conflict):
     """A site URL already belongs to another supplier (each URL is owned by one supplier)."""
 
     code = "duplicate_url"
-    default_detail = "This URL already belongs to another supplier."
+    default_detail = _("This URL already belongs to another supplier.")
 
 
 class DomainDecisionNotFound(NotFound):
-    default_detail = "No decision has been made for this domain."
+    default_detail = _("No decision has been made for this domain.")
 
 
 class DomainIsBlacklisted(Conflict):
     """A blacklisted root cannot become a supplier's site: the moderator removes it from the blacklist first."""
 
     code = "domain_blacklisted"
-    default_detail = "This domain is in the global blacklist; remove it from there first."
+    default_detail = _("This domain is in the global blacklist; remove it from there first.")

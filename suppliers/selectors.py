@@ -19,6 +19,7 @@ from core.domains import InvalidDomain, root_domain
 
 from .errors import SupplierNotFound
 from .models import Supplier, SupplierDomain
+from .search import fold
 
 
 def _root_or_none(q: str) -> str | None:
@@ -35,19 +36,29 @@ def _digits(q: str) -> str | None:
     return compact if compact.isdigit() and compact.isascii() else None
 
 
-def supplier_search(*, q: str, limit: int) -> list[Supplier]:
-    """Suppliers matching ``q`` by INN prefix, root domain, e-mail or name, best match first.
+def _text_match(q: str) -> Q:
+    """``q`` case-folded as a substring of the stored search text: name, INN, e-mails, any part of a domain.
 
-    Exact INN / domain / e-mail hits rank above name hits; names rank by trigram similarity on PostgreSQL
-    (the GIN trigram index serves both ``%`` and ``ILIKE``) and plainly on SQLite. The main e-mail is matched
-    exactly on its lower-cased form (not a database case-insensitive lookup: its Unicode rules are not Python's).
+    The same on SQLite and PostgreSQL (``suppliers/search.py``): ``флан`` finds ``ФланцМаш``, ``flanec``
+    finds ``flanec-mash.ru``.
+    """
+    folded = fold(q)
+    return Q(search_text__contains=folded) if folded else Q(pk__in=[])
+
+
+def supplier_search(*, q: str, limit: int) -> list[Supplier]:
+    """Suppliers matching ``q`` by INN prefix, root domain, e-mail, name or a part of either, best match first.
+
+    Exact INN / domain / e-mail hits rank above text hits; those rank by trigram similarity of the name on
+    PostgreSQL (which also finds names with a typo: the GIN trigram index serves ``%``) and plainly on SQLite,
+    names before the other parts. The main e-mail is matched exactly on its lower-cased form.
     """
     q = q.strip()
     digits, root = _digits(q), _root_or_none(q)
     by_domain = Exists(SupplierDomain.objects.filter(supplier_id=OuterRef("pk"), root_domain=root or ""))
     by_email = Q(email_lower=q.lower()) | Q(emails__icontains=q) if "@" in q else Q(pk__in=[])
     by_inn = Q(inn__startswith=digits) if digits else Q(pk__in=[])
-    by_name = Q(name__icontains=q)
+    by_name = _text_match(q)
     postgres = connection.vendor == "postgresql"
     if postgres:
         by_name |= Q(name__trigram_similar=q)
@@ -62,7 +73,12 @@ def supplier_search(*, q: str, limit: int) -> list[Supplier]:
     similarity = (
         TrigramSimilarity("name", q)
         if postgres
-        else Case(When(by_name, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
+        else Case(
+            When(search_text__startswith=fold(q), then=Value(0.75)),  # the name comes first in the text
+            When(by_name, then=Value(0.5)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
     )
     matches = (
         Supplier.objects.alias(email_lower=Lower("email"))
@@ -75,14 +91,15 @@ def supplier_search(*, q: str, limit: int) -> list[Supplier]:
 
 
 def supplier_list(*, q: str | None = None, type: str | None = None) -> QuerySet[Supplier]:
-    """All cards for moderators, optionally narrowed by name / INN prefix / root domain / e-mail and type."""
+    """All cards for moderators, optionally narrowed by type and by a part of the name / INN / e-mail / domain
+    (case-insensitive on every database, ``_text_match``), an INN prefix or a URL's root domain."""
     rows = Supplier.objects.with_sites()
     if type:
         rows = rows.filter(type=type)
     if q and q.strip():
         q = q.strip()
         digits, root = _digits(q), _root_or_none(q)
-        match: Any = Q(name__icontains=q) | Q(email__icontains=q)  # Q, or Q | Exists below
+        match: Any = _text_match(q)  # Q, or Q | Exists below
         if digits:
             match |= Q(inn__startswith=digits)
         if root:

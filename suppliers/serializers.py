@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -113,7 +114,7 @@ class SupplierCardUpdateSerializer(SupplierCardWriteSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if isinstance(self.initial_data, dict) and "inn" in self.initial_data:
-            raise serializers.ValidationError({"inn": ["The INN of a card cannot be changed."]})
+            raise serializers.ValidationError({"inn": [_("The INN of a card cannot be changed.")]})
         return attrs
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.domains import InvalidDomain, normalize_url, root_domain
 from core.errors import ValidationFailed
@@ -18,6 +19,7 @@ from core.inn import InvalidInn, normalize_inn
 from .checko import CHECKO_OFF_MESSAGE, CheckoClient
 from .errors import DuplicateInn, DuplicateUrl, SupplierNotFound
 from .models import MAX_EXTRA_EMAILS, Supplier, SupplierDomain, SupplierSite, SupplierType
+from .search import search_text
 from .tasks import refresh_checko
 
 logger = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def _clean_urls(urls: Iterable[str]) -> list[tuple[str, str]]:
         except InvalidDomain as exc:
             raise ValidationFailed([(("urls", index), str(exc), "value_error")]) from None
     if not seen:
-        raise ValidationFailed([(("urls",), "At least one site URL is required.", "too_short")])
+        raise ValidationFailed([(("urls",), _("At least one site URL is required."), "too_short")])
     return list(seen.items())
 
 
@@ -72,7 +74,9 @@ def _clean_emails(main: str, extra: Iterable[str]) -> list[str]:
         if address and address != main.lower() and address not in result:
             result.append(address)
     if len(result) > MAX_EXTRA_EMAILS:
-        raise ValidationFailed([(("emails",), f"At most {MAX_EXTRA_EMAILS} extra e-mail addresses.", "too_long")])
+        raise ValidationFailed(
+            [(("emails",), _("At most %(limit)s extra e-mail addresses.") % {"limit": MAX_EXTRA_EMAILS}, "too_long")]
+        )
     return result
 
 
@@ -95,9 +99,9 @@ def _replace_sites(supplier: Supplier, cleaned: list[tuple[str, str]]) -> None:
 
 
 def supplier_sync_domains(*, supplier: Supplier) -> set[str]:
-    """Rebuild the supplier's root-domain index from its sites and e-mail addresses.
+    """Rebuild the supplier's root-domain index from its sites and e-mail addresses, and its search text.
 
-    Call it after any change of sites or e-mails made outside these services (factories, imports).
+    Call it after any change of the name, sites or e-mails made outside these services (factories, imports).
     """
     roots = set(SupplierSite.objects.filter(supplier=supplier).values_list("root_domain", flat=True))
     for address in [supplier.email, *(supplier.emails or [])]:
@@ -109,6 +113,10 @@ def supplier_sync_domains(*, supplier: Supplier) -> set[str]:
     SupplierDomain.objects.bulk_create(
         [SupplierDomain(supplier=supplier, root_domain=root) for root in roots], ignore_conflicts=True
     )
+    supplier.search_text = search_text(
+        name=supplier.name, inn=supplier.inn, emails=[supplier.email, *(supplier.emails or [])], roots=roots
+    )
+    Supplier.objects.filter(pk=supplier.pk).update(search_text=supplier.search_text)
     return roots
 
 
@@ -126,7 +134,7 @@ def supplier_create(*, inn: str, fields: SupplierFields) -> Supplier:
         raise ValidationFailed([(("inn",), str(exc), "value_error")]) from None
     missing = [name for name in ("name", "email", "urls") if name not in fields.given]
     if missing:
-        raise ValidationFailed([((name,), "This field is required.", "missing") for name in missing])
+        raise ValidationFailed([((name,), _("This field is required."), "missing") for name in missing])
     _raise_duplicate_inn(inn)
     cleaned = _clean_urls(fields.urls)
     _check_urls_free(cleaned, supplier_id=None)

@@ -21,7 +21,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 PROJECT_PACKAGES = frozenset(
-    {"core", "accounts", "attachments", "blacklist", "suppliers", "requests_app", "messaging", "b2bplatform"}
+    {
+        "core",
+        "accounts",
+        "attachments",
+        "blacklist",
+        "suppliers",
+        "requests_app",
+        "discovery",
+        "messaging",
+        "b2bplatform",
+    }
 )
 SKIPPED_DIRS = frozenset({"migrations", "tests", "__pycache__"})
 

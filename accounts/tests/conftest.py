@@ -15,6 +15,7 @@ REFRESH_URL = "/api/v1/auth/token/refresh"
 LOGOUT_URL = "/api/v1/auth/logout"
 ME_URL = "/api/v1/auth/me"
 POLICY_URL = "/api/v1/auth/policy"
+PROFILE_URL = "/api/v1/auth/profile"
 
 START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 CODE_RE = re.compile(r"(?<!\d)(\d{6})(?!\d)")

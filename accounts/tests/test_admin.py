@@ -14,6 +14,13 @@ pytestmark = pytest.mark.django_db
 USERS = "/admin/accounts/user/"
 CHALLENGES = "/admin/accounts/otpchallenge/"
 STREAKS = "/admin/accounts/otpfailurestreak/"
+# The profile inline's management form, with its one form left empty (nothing saved).
+NO_PROFILE = {
+    "profile-TOTAL_FORMS": "1",
+    "profile-INITIAL_FORMS": "0",
+    "profile-MIN_NUM_FORMS": "0",
+    "profile-MAX_NUM_FORMS": "1",
+}
 
 
 @pytest.fixture
@@ -82,7 +89,7 @@ def test_admin_edits_a_users_policy(staff_client):
     user = UserFactory(email="edit@buyer.example")
     page = staff_client.get(f"{USERS}{user.pk}/change/")
     assert page.status_code == 200
-    data = {"email": user.email, "emailpolicy": "allowdelete", "is_active": "on"}
+    data = {"email": user.email, "emailpolicy": "allowdelete", "is_active": "on", **NO_PROFILE}
     response = staff_client.post(f"{USERS}{user.pk}/change/", data)
     assert response.status_code == 302
     user.refresh_from_db()

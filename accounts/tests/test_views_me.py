@@ -18,6 +18,16 @@ def test_me_answers_the_callers_own_record(alice, bob, alice_client, bob_client)
         "emailpolicy": "appendonly",
         "ismoderator": False,
         "createdat": me["createdat"],
+        "profile": {
+            "companyname": None,
+            "companyinn": None,
+            "contactname": None,
+            "phone": None,
+            "signature": None,
+            "defaultsubject": None,
+            "defaultbody": None,
+            "language": None,
+        },
     }
 
 

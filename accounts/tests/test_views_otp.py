@@ -32,6 +32,16 @@ def test_first_successful_verify_creates_the_user_and_answers_tokens_and_user(as
         "emailpolicy": "appendonly",
         "ismoderator": False,
         "createdat": "2026-03-02T09:00:00Z",
+        "profile": {
+            "companyname": None,
+            "companyinn": None,
+            "contactname": None,
+            "phone": None,
+            "signature": None,
+            "defaultsubject": None,
+            "defaultbody": None,
+            "language": None,
+        },
     }
     assert not user.has_usable_password()
     assert user.last_login is not None

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "suppliers",
     "blacklist",
     "messaging",
+    "discovery",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the admin's language switch, Accept-Language for the API
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,6 +87,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # psycopg prepares a statement run this many times on a connection (only the server-binding cursors of the
+    # hot reads, requests_app/reads.py; the ORM binds client-side). "off" behind a transaction-mode pooler.
+    _prepare = env.str("DB_PREPARE_THRESHOLD", default="5").strip().lower()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare in {"", "off", "none"} else int(_prepare)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -99,7 +107,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Russian by default (docs: README "Language"); English stays available: the admin's language switch (the
+# session/cookie of django.views.i18n.set_language) and Accept-Language for API messages. Codes, field names
+# and error types never change with the language, only the texts.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="ru")
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -214,10 +227,26 @@ CELERY_BEAT_SCHEDULE["messaging.requeue_stuck_messages"] = {
     "schedule": 60.0,
 }
 
+# --- discovery ---
+# Web discovery (docs/discovery.md): which search provider answers (empty = the feature is off), where it is,
+# how fast and how often it is asked, and when a search counts as stuck.
+SEARCH_PROVIDER = env.str("SEARCH_PROVIDER", default="")  # "" | "searxng" | "parser_service"
+SEARXNG_URL = env.str("SEARXNG_URL", default="")
+PARSER_SERVICE_URL = env.str("PARSER_SERVICE_URL", default="")
+SEARCH_TIMEOUT_SECONDS = env.float("SEARCH_TIMEOUT_SECONDS", default=20.0)
+SEARCH_RATE_PER_MINUTE = env.float("SEARCH_RATE_PER_MINUTE", default=30.0)
+SEARCH_MAX_ATTEMPTS = env.int("SEARCH_MAX_ATTEMPTS", default=4)
+SEARCH_RETRY_BASE_SECONDS = env.float("SEARCH_RETRY_BASE_SECONDS", default=30.0)
+SEARCH_STUCK_AFTER_SECONDS = env.float("SEARCH_STUCK_AFTER_SECONDS", default=1800.0)
+CELERY_BEAT_SCHEDULE["discovery.fail_stuck_searches"] = {
+    "task": "discovery.fail_stuck_searches",
+    "schedule": 60.0,
+}
+
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.CachedUserJWTAuthentication",  # simplejwt without a user query per request
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -266,6 +295,10 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+# How long each process trusts what it read of a user's row (is_active, staff, moderator) before reading it
+# again: a deactivated user's token stops working within this many seconds (at most 5; 0 = every request).
+AUTH_USER_CACHE_SECONDS = env.float("AUTH_USER_CACHE_SECONDS", default=5.0)
+
 # --- Accounts / OTP ------------------------------------------------------------------------
 OTP_HMAC_KEY = env.str("OTP_HMAC_KEY", default="") or SECRET_KEY
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -279,6 +312,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierCardType"] = "suppliers.mod
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["DomainDecisionStatus"] = "suppliers.models.DomainDecisionStatus"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MessageStatus"] = ["queued", "sending", "sent", "failed"]
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModeratorTaskStatus"] = "requests_app.models.ModeratorTaskStatus"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ParsingRunStatus"] = "discovery.models.SearchStatus"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ParsingRunSource"] = "discovery.models.SearchSource"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ParsingSource"] = ["google", "yandex"]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ResolvedDomainStatus"] = ["supplier", "reseller", "blacklist"]
 
 # --- quality ---
 # OPTIONS answers name the view and its media types only (no get_object(), see core/metadata.py).

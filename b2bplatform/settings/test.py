@@ -21,4 +21,7 @@ STORAGES["default"] = {  # noqa: F405
     "OPTIONS": {"location": str(MEDIA_ROOT)},
 }
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# The suite's assertions on texts are in the source language (English): Russian is asserted explicitly where a
+# test asks for it (Accept-Language: ru, translation.override("ru"), tests/test_translations.py).
+LANGUAGE_CODE = "en"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

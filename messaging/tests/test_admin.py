@@ -78,7 +78,7 @@ def test_requeue_action_gives_failed_messages_a_new_start_and_leaves_others(
 
     assert answer.status_code == 200
     notes = [str(note) for note in answer.context["messages"]]
-    assert "1 message(s) re-queued." in notes and any("left alone" in note for note in notes)
+    assert "1 message re-queued." in notes and any("left alone" in note for note in notes)
     failed.refresh_from_db()
     # Re-queued with a fresh attempt budget, then delivered by the (eager) task after commit.
     assert (failed.status, failed.attempts) == (MessageStatus.SENT, 1)

@@ -93,10 +93,10 @@ def test_take_done_reopen_actions_move_tasks_through_the_service(console, modera
     taken = _act(console, "take", [pending])
     pending.refresh_from_db()
     assert (pending.status, pending.assignee) == ("inprogress", moderator)
-    assert taken == ["1 task(s) taken."]
+    assert taken == ["1 task taken."]
 
     again = _act(console, "take", [pending, other])  # one already taken: left alone
-    assert again == ["1 task(s) taken.", "1 task(s) were not pending and were left alone."]
+    assert again == ["1 task taken.", "1 task was not pending and was left alone."]
 
     _act(console, "finish", [pending])
     pending.refresh_from_db()

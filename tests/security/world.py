@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from attachments.services import attachment_create
 from blacklist.models import DomainBlacklistEntry, InnBlacklistEntry
+from discovery.models import DiscoveredDomain, KeySearch, SearchHit, SearchRun, SearchStatus
 from messaging.models import Mailing, MailingKind, Message, MessageStatus
 from requests_app.models import ModeratorTask, Request, RequestKey, RequestStatus
 from requests_app.normalize import normalize_key_text
@@ -19,6 +20,7 @@ from suppliers.models import DomainDecision, DomainDecisionStatus, Supplier, Sup
 
 SUPPLIER_INN = "7707083893"  # a valid 10-digit INN (Sberbank)
 BLACKLISTED_INN = "7736207543"  # a valid 10-digit INN (Yandex)
+PENDING_DOMAIN = "found.example"  # found by web discovery, not decided yet
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -28,6 +30,10 @@ class World:
 
     ids: dict[str, Any] = field(default_factory=dict)
     draft_id: int = 0
+    # Path values for one route name where the kind's usual object does not fit (a decided domain is not pending).
+    route_ids: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Required query parameters of a route name, for the calls that must succeed.
+    route_queries: dict[str, str] = field(default_factory=dict)
 
 
 def build_world(*, owner: Any, moderator: Any | None = None) -> World:
@@ -58,6 +64,7 @@ def build_world(*, owner: Any, moderator: Any | None = None) -> World:
         message_id="<seed-1@b2b.localhost>",
         sent_at=timezone.now(),
     )
+    run = _search_run(confirmed, moderator)
     return World(
         ids={
             "requestId": confirmed.pk,
@@ -67,8 +74,11 @@ def build_world(*, owner: Any, moderator: Any | None = None) -> World:
             "supplierId": supplier.pk,
             "domain": "spam.example",
             "taskId": task.pk,
+            "runId": str(run.pk),
         },
         draft_id=draft.pk,
+        route_ids={"moderator-pending-domain": {"domain": PENDING_DOMAIN}},
+        route_queries={"moderator-url-hits": f"?url=https://{PENDING_DOMAIN}/flanges"},
     )
 
 
@@ -80,3 +90,19 @@ def _request(owner: Any, title: str, status: str) -> Request:
         for pos, text in enumerate(texts, start=1)
     )
     return request
+
+
+def _search_run(request: Request, moderator: Any) -> SearchRun:
+    """A finished web-discovery run over the request's first key, which found one still-pending domain."""
+    now = timezone.now()
+    run = SearchRun.objects.create(
+        request=request, status=SearchStatus.SUCCEEDED, created_by=moderator, started_at=now, finished_at=now
+    )
+    key = request.keys.order_by("pos").first()
+    search = KeySearch.objects.create(run=run, key=key, status=SearchStatus.SUCCEEDED, items_found=1, attempts=1)
+    SearchHit.objects.create(
+        key_search=search, run=run, key=key, url=f"https://{PENDING_DOMAIN}/flanges", root_domain=PENDING_DOMAIN,
+        rank=1, engine="google", title="Flanges",
+    )  # fmt: skip
+    DiscoveredDomain.objects.create(domain=PENDING_DOMAIN, total_hits=1)
+    return run
