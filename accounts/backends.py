@@ -36,6 +36,9 @@ MODERATOR_PERMISSIONS: frozenset[str] = frozenset(
     | _crud("messaging", "message", "view")
     | _crud("messaging", "recipient", "view")
     | _crud("messaging", "mailing", "view")
+    | _crud("discovery", "searchrun", "view")
+    | _crud("discovery", "keysearch", "view")  # the inline of a run's page
+    | _crud("discovery", "discovereddomain", "view")
 )
 MODERATOR_APPS: frozenset[str] = frozenset(perm.split(".", 1)[0] for perm in MODERATOR_PERMISSIONS)
 
