@@ -7,7 +7,7 @@ read-only; a run is started by the request action, which calls the same ``servic
 """
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -81,13 +81,22 @@ RequestAdmin.fields = RequestAdmin.readonly_fields
 
 class KeySearchInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = KeySearch
-    fields = ("key_pos", "key_text", "status", "items_found", "attempts", "error", "updated_at")
+    fields = ("key_pos", "key_text", "status", "items_found", "domains_found", "attempts", "error", "updated_at")
     readonly_fields = fields
     extra = 0
     ordering = ("key__pos", "key_id")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[KeySearch]:
-        return super().get_queryset(request).select_related("key")
+        hits = SearchHit.objects.only("key_search_id", "root_domain").order_by("rank", "pk")
+        return super().get_queryset(request).select_related("key").prefetch_related(Prefetch("hits", queryset=hits))
+
+    @admin.display(description=_("domains found"))
+    def domains_found(self, obj: KeySearch) -> str:
+        """The key's root domains in rank order, each opening the domain's page (and its Decide link)."""
+        roots = list(dict.fromkeys(hit.root_domain for hit in obj.hits.all()))
+        listing = reverse("admin:discovery_discovereddomain_changelist")
+        links = ((f"{listing}?{urlencode({'q': root})}", root) for root in roots)
+        return format_html_join(", ", '<a href="{}">{}</a>', links) or "—"
 
     @admin.display(description=_("key #"), ordering="key__pos")
     def key_pos(self, obj: KeySearch) -> int:

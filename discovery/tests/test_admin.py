@@ -84,6 +84,8 @@ def test_run_pages_show_the_progress_and_are_read_only(console, run) -> None:
     assert (row.keys_done, row.keys_count, row.items_count) == (1, 2, 2)
     assert "1 / 2" in listing.content.decode()
     assert page.status_code == 200
+    html = page.content.decode()
+    assert '?q=low.example">low.example</a>' in html and '?q=high.example">high.example</a>' in html
     assert not page.context["has_change_permission"]
     assert console.get(f"{RUNS}add/").status_code == 403
     assert console.post(f"{RUNS}{run.pk}/delete/", {"post": "yes"}).status_code == 403
