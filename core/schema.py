@@ -8,6 +8,9 @@ a client can receive.
 
 from typing import Any
 
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
+
 # DRF viewsets reach drf-spectacular's enumerator as a set of methods, so without this their order in a
 # path follows string hashing (PYTHONHASHSEED) and the committed contract would drift from run to run.
 METHOD_ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
@@ -95,3 +98,12 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             for status in _statuses(path, method, operation):
                 responses.setdefault(status, _response(status))
     return result
+
+
+class SourceLanguageSchemaGenerator(SchemaGenerator):
+    """The contract is one document whatever the caller's language: labels and help texts stay in the source
+    language (English), so ``api-contracts.yaml`` does not change with ``LANGUAGE_CODE`` or ``Accept-Language``."""
+
+    def get_schema(self, request: Any = None, public: bool = False) -> dict[str, Any]:
+        with translation.override("en"):
+            return super().get_schema(request=request, public=public)

@@ -46,6 +46,22 @@ def test_contract_does_not_depend_on_string_hashing(tmp_path, hash_seed):
     assert generated.read_text() == (ROOT / "api-contracts.yaml").read_text()
 
 
+def test_contract_does_not_depend_on_the_language(tmp_path):
+    """Choice labels and help texts are translated; the contract stays in the source language whatever
+    ``LANGUAGE_CODE`` is (here the embedded default's Russian)."""
+    generated = tmp_path / "api-contracts.yaml"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "b2bplatform.settings.local", "LANGUAGE_CODE": "ru"}
+    subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--file", str(generated)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert generated.read_text() == (ROOT / "api-contracts.yaml").read_text()
+
+
 def _run_production_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "JWT_SIGNING_KEY", "DEBUG", "ALLOWED_HOSTS"}}
     env.update({"DJANGO_SETTINGS_MODULE": "b2bplatform.settings.production", "ALLOWED_HOSTS": "b2b.example.com"})

@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
     "SORT_OPERATIONS": False,
     "PREPROCESSING_HOOKS": ["core.schema.order_methods"],
+    "DEFAULT_GENERATOR_CLASS": "core.schema.SourceLanguageSchemaGenerator",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
