@@ -15,6 +15,7 @@ from core.inn import InvalidInn, normalize_inn
 
 from .emails import InvalidEmail, canonical_email
 from .models import MODERATORS_GROUP, BuyerProfile, OtpChallenge, OtpFailureStreak, User
+from .services import PROFILE_FIELDS
 
 
 def _clean_unique_email(form: forms.ModelForm) -> str:
@@ -54,16 +55,7 @@ class UserAdminChangeForm(UserChangeForm):
 class BuyerProfileForm(forms.ModelForm):
     class Meta:
         model = BuyerProfile
-        fields = (
-            "company_name",
-            "company_inn",
-            "contact_name",
-            "phone",
-            "signature",
-            "default_subject",
-            "default_body",
-            "language",
-        )
+        fields = PROFILE_FIELDS
 
     def clean_company_inn(self) -> str:
         """Stored as the API stores it: 10 or 12 digits, spaces stripped; empty = not set."""

@@ -30,36 +30,36 @@ def test_committed_contract_matches_the_code(tmp_path):
     assert generated.read_text() == committed, "api-contracts.yaml drifted from the code: run `make schema`"
 
 
-@pytest.mark.parametrize("hash_seed", ["1", "2"])
-def test_contract_does_not_depend_on_string_hashing(tmp_path, hash_seed):
-    """Viewset methods reach drf-spectacular as a set; the order must not follow PYTHONHASHSEED."""
+def _contract_generated_with(tmp_path, **env: str) -> str:
+    """The contract as ``manage.py spectacular`` writes it in a fresh process with ``env`` added."""
     generated = tmp_path / "api-contracts.yaml"
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "DJANGO_SETTINGS_MODULE": "b2bplatform.settings.test"}
     subprocess.run(
         [sys.executable, "manage.py", "spectacular", "--file", str(generated)],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **env},
         check=True,
         capture_output=True,
         timeout=120,
     )
-    assert generated.read_text() == (ROOT / "api-contracts.yaml").read_text()
+    return generated.read_text()
+
+
+@pytest.mark.parametrize("hash_seed", ["1", "2"])
+def test_contract_does_not_depend_on_string_hashing(tmp_path, hash_seed):
+    """Viewset methods reach drf-spectacular as a set; the order must not follow PYTHONHASHSEED."""
+    generated = _contract_generated_with(
+        tmp_path, PYTHONHASHSEED=hash_seed, DJANGO_SETTINGS_MODULE="b2bplatform.settings.test"
+    )
+    assert generated == (ROOT / "api-contracts.yaml").read_text()
 
 
 def test_contract_does_not_depend_on_the_language(tmp_path):
     """Choice labels and help texts are translated; the contract stays in the source language whatever
     ``LANGUAGE_CODE`` is (here the embedded default's Russian)."""
-    generated = tmp_path / "api-contracts.yaml"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "b2bplatform.settings.local", "LANGUAGE_CODE": "ru"}
-    subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--file", str(generated)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
+    generated = _contract_generated_with(
+        tmp_path, DJANGO_SETTINGS_MODULE="b2bplatform.settings.local", LANGUAGE_CODE="ru"
     )
-    assert generated.read_text() == (ROOT / "api-contracts.yaml").read_text()
+    assert generated == (ROOT / "api-contracts.yaml").read_text()
 
 
 def _run_production_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
