@@ -27,6 +27,7 @@ from accounts.selectors import profile_of
 from attachments.services import attachment_read_bytes
 from core import formats
 
+from .extensions import quote_link_for
 from .models import Message
 
 TEXT_TEMPLATE = "messaging/request_email.txt"
@@ -129,6 +130,7 @@ def email_context(message: Message, parts: MailingParts, language: str) -> dict[
         "phone": profile.phone,
         "signature": profile.signature,
         "attachment_names": [attachment.original_filename for attachment in parts.attachments],
+        "quote_url": quote_link_for(message) or "",
     }
 
 

@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from blacklist.models import BlockedReason
 
 
+class ReplyStatus(models.TextChoices):
+    """What came back from a recipient, as ``replystatus`` shows it: a quote outranks a reply; a bounce is final."""
+
+    NONE = "none", _("No answer")
+    REPLIED = "replied", _("Replied")
+    QUOTED = "quoted", _("Quoted")
+    BOUNCED = "bounced", _("Bounced")
+
+
 class Recipient(models.Model):
     """A supplier the buyer may send the request to; ``selected`` mirrors the buyer's checkbox."""
 
@@ -26,6 +35,10 @@ class Recipient(models.Model):
     blocked_reason = models.CharField(
         _("blocked reason"), max_length=32, choices=BlockedReason.choices, null=True, blank=True
     )
+    reply_status = models.CharField(
+        _("reply status"), max_length=16, choices=ReplyStatus.choices, default=ReplyStatus.NONE
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)  # the latest reply or quote
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -38,6 +51,9 @@ class Recipient(models.Model):
             models.CheckConstraint(
                 condition=~(models.Q(selected=True) & models.Q(blocked_reason__isnull=False)),
                 name="messaging_recipient_blocked_not_selected",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reply_status__in=ReplyStatus.values), name="messaging_recipient_reply_status_valid"
             ),
         ]
 

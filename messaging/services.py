@@ -31,7 +31,7 @@ from suppliers.selectors import supplier_block_reasons
 
 from .email import message_id_domain, new_message_id_token
 from .errors import AlreadySent, NoRecipients, NotAllowedByPolicy
-from .models import Direction, Mailing, MailingKind, Message, MessageStatus, Recipient
+from .models import Direction, Mailing, MailingKind, Message, MessageStatus, Recipient, ReplyStatus
 from .queueing import enqueue_deliveries
 from .selectors import contacted_supplier_ids, owned_message_queryset
 
@@ -331,3 +331,17 @@ def messages_requeue_failed(*, message_ids: Sequence[int]) -> list[int]:
         if ids:
             transaction.on_commit(partial(enqueue_deliveries, ids))
     return ids
+
+
+def recipient_mark_quoted(*, request_id: int, supplier_id: int) -> bool:
+    """Record that ``supplier_id`` quoted on ``request_id`` (the quotes app calls this for every revision).
+
+    A quote outranks a reply; a bounced address stays ``bounced``. Answers whether a recipient row was there.
+    """
+    now = timezone.now()
+    updated = (
+        Recipient.objects.filter(request_id=request_id, supplier_id=supplier_id)
+        .exclude(reply_status=ReplyStatus.BOUNCED)
+        .update(reply_status=ReplyStatus.QUOTED, replied_at=now)
+    )
+    return updated > 0 or Recipient.objects.filter(request_id=request_id, supplier_id=supplier_id).exists()

@@ -35,6 +35,8 @@ class Request(models.Model):
         blank=True,
         related_name="+",
     )
+    deadline = models.DateTimeField(_("response deadline"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

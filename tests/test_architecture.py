@@ -30,6 +30,7 @@ PROJECT_PACKAGES = frozenset(
         "requests_app",
         "discovery",
         "messaging",
+        "quotes",
         "b2bplatform",
     }
 )

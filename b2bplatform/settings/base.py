@@ -10,11 +10,13 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(str(BASE_DIR / ".env"))
+# The embedded mode's files (SQLite, broker folders, e-mails, uploads, beat schedule); scripts/run_embedded.sh
+# creates the folders under it.
+VAR_DIR = Path(env.str("VAR_DIR", default="") or BASE_DIR / "var")
 
 INSECURE_DEFAULT_SECRET = "insecure-embedded-default-secret-key-change-me"  # noqa: S105
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "blacklist",
     "messaging",
     "discovery",
+    "quotes",
 ]
 
 MIDDLEWARE = [
