@@ -41,6 +41,12 @@ CACHED_FIELDS = tuple(
 _lock = threading.Lock()
 # {user_id: (fetched_at, CACHED_FIELDS values, in the moderators group)}
 _cache: dict[str, tuple[float, tuple[Any, ...], bool]] = {}
+# Access tokens this process has verified: {raw token: (its "exp", the validated token)}. The same bytes verify
+# the same way until they expire, so a client's repeated calls skip PyJWT's base64, HMAC and JSON work (≈ a fifth
+# of a hot read's Python time). Access tokens are never blacklisted (only refresh tokens are); bounded: cleared
+# when full.
+MAX_VERIFIED_TOKENS = 4096
+_verified: dict[bytes, tuple[float, Token]] = {}
 
 
 def cache_seconds() -> float:
@@ -55,9 +61,10 @@ def forget_user(user_id: Any) -> None:
 
 
 def forget_all() -> None:
-    """Drop every entry of this process (tests, and code that changes many users at once)."""
+    """Drop every entry of this process, users and verified tokens (tests, code that changes many users)."""
     with _lock:
         _cache.clear()
+    _verified.clear()
 
 
 def _fetch(user_id: Any) -> tuple[tuple[Any, ...], bool] | None:
@@ -74,6 +81,18 @@ def _fetch(user_id: Any) -> tuple[tuple[Any, ...], bool] | None:
 
 class CachedUserJWTAuthentication(JWTAuthentication):
     """simplejwt's JWT check (signature, expiry, token type) with the user's row read at most every few seconds."""
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        entry = _verified.get(raw_token)
+        if entry is not None and time.time() < entry[0]:
+            return entry[1]
+        token = super().get_validated_token(raw_token)
+        expires = token.payload.get("exp")
+        if isinstance(expires, int | float) and not isinstance(expires, bool):
+            if len(_verified) >= MAX_VERIFIED_TOKENS:
+                _verified.clear()
+            _verified[bytes(raw_token)] = (float(expires), token)  # valid while now < exp, as simplejwt (leeway 0)
+        return token
 
     def get_user(self, validated_token: Token) -> User:  # type: ignore[override]  # simplejwt's AuthUser
         try:

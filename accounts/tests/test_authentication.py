@@ -89,3 +89,40 @@ def test_a_token_without_a_user_id_is_401(anon_client) -> None:
     token = AccessToken()
     response = anon_client.get(REQUESTS_URL, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 401
+
+
+# --- verified access tokens (decision 0011) ------------------------------------------------------------------
+
+
+def test_a_verified_token_is_not_decoded_again(alice, alice_client, monkeypatch) -> None:
+    assert alice_client.get(REQUESTS_URL).status_code == 200
+    monkeypatch.setattr(AccessToken, "__init__", lambda *args, **kwargs: pytest.fail("decoded again"))
+
+    assert alice_client.get(REQUESTS_URL).status_code == 200
+
+
+def test_a_remembered_token_still_expires(alice, alice_client) -> None:
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        assert alice_client.get(REQUESTS_URL).status_code == 200
+        clock.shift(timedelta(minutes=15, seconds=1))  # past ACCESS_TOKEN_LIFETIME
+        response = alice_client.get(REQUESTS_URL)
+
+    assert (response.status_code, response.json()["code"]) == (401, "token_not_valid")
+
+
+def test_a_tampered_token_is_refused_after_the_genuine_one_was_remembered(alice, alice_client, anon_client) -> None:
+    assert alice_client.get(REQUESTS_URL).status_code == 200
+    token = str(AccessToken.for_user(alice))
+    anon_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token[:-2]}{'AA' if token[-2:] != 'AA' else 'BB'}")
+
+    assert anon_client.get(REQUESTS_URL).status_code == 401
+
+
+def test_the_remembered_tokens_are_bounded(alice, anon_client, monkeypatch) -> None:
+    monkeypatch.setattr(authentication, "MAX_VERIFIED_TOKENS", 3)
+    for _ in range(5):
+        token = AccessToken.for_user(alice)
+        token["jti"] = token["jti"] + "x"  # a different token each time
+        anon_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert anon_client.get(REQUESTS_URL).status_code == 200
+        assert len(authentication._verified) <= 3

@@ -7,7 +7,7 @@ views did before ``reads.py`` (decision 0011); the new ones must be equal to the
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +39,12 @@ def seed(owner: Any) -> dict[str, Any]:
             source_filename="заявка.xlsx" if n % 2 else None,
             created_at=created,
         )
-        Request.objects.filter(pk=request.pk).update(updated_at=created.replace(microsecond=0 if n % 3 else 7))
+        Request.objects.filter(pk=request.pk).update(
+            updated_at=created.replace(microsecond=0 if n % 3 else 7),
+            # deadline / closed_at: null, with and without microseconds
+            deadline=None if n % 3 == 0 else created + timedelta(days=n, microseconds=0 if n % 2 else 250),
+            closed_at=None if n % 4 != 3 else created + timedelta(hours=n),
+        )
         RequestKey.objects.bulk_create(
             RequestKey(
                 request=request,

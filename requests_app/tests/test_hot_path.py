@@ -9,10 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from rest_framework.renderers import JSONRenderer
 
-from requests_app import reads
+from requests_app import reads, services
 from requests_app.models import KeySupplierLink, Request, RequestKey
+from requests_app.serializers import (
+    CreateRequestManualRequestDTOSerializer,
+    CreateRequestResponseDTOSerializer,
+    create_body,
+)
 from requests_app.tests.factories import make_request_with_keys
 from requests_app.tests.hot_path_data import assert_same, fake_states, old_detail, old_list, seed, states_for
 from suppliers.tests.factories import SupplierFactory
@@ -67,6 +73,12 @@ def test_timestamps_are_drf_strings(alice_client, data) -> None:
 
     assert items[with_micro.pk]["createdat"] == "2026-12-01T09:30:15.123450Z"
     assert items[without.pk]["createdat"] == "2026-12-02T09:30:15Z"
+    assert [items[r.pk]["deadline"] for r in data["requests"][:3]] == [
+        None,
+        "2026-12-03T09:30:15Z",
+        "2026-12-05T09:30:15.123702Z",
+    ]
+    assert [items[r.pk]["closedat"] for r in data["requests"][2:4]] == [None, "2026-12-04T12:30:15Z"]
 
 
 def test_another_buyers_or_a_missing_request_is_404_json(bob_client, alice_client, data) -> None:
@@ -127,7 +139,7 @@ def test_detail_with_500_linked_keys_stays_within_6_queries(alice, alice_client,
 def test_detail_without_links_asks_no_states(alice, alice_client, django_assert_num_queries) -> None:
     request = make_request_with_keys(5, owner=alice)
     alice_client.get(f"{URL}/{request.pk}")  # the user is now cached by the JWT authentication
-    with fake_states({}), django_assert_num_queries(2):  # head (exists, any link?) + the JSON
+    with fake_states({}), django_assert_num_queries(1):  # the head, which is the answer when nothing is linked
         assert len(alice_client.get(f"{URL}/{request.pk}").json()["keys"]) == 5
 
 
@@ -153,3 +165,132 @@ def test_sqlite_builds_the_same_answers() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-1000:]
+
+
+# --- create -----------------------------------------------------------------------------------------------------
+
+KEY = {"pos": 1, "text": "Фланец Д100"}
+CREATE_BODIES = [
+    {"keys": [KEY]},
+    {"title": "  Заявка  ", "keys": [KEY, {"pos": 2, "text": " Труба\t57х3,5 ", "unit": " шт ", "note": "  "}]},
+    {"title": None, "keys": [{**KEY, "qty": 2.5, "unit": None, "note": None}]},
+    {"title": "", "keys": [{**KEY, "qty": "10", "unit": "", "note": "Примечание"}, {"pos": 2147483647, "text": "x"}]},
+    {"keys": [{**KEY, "qty": 0.0001}, {"pos": 2, "text": "y", "qty": "12345678901234.1234"}, {"pos": 3, "text": "z"}]},
+    {"keys": [{**KEY, "extra": "ignored"}], "other": 1},
+    # everything below is refused by the serializer or read differently by it: the lean path must give up
+    {"keys": [{**KEY, "qty": 0.00001}]},
+    {"keys": [{**KEY, "qty": 0}]},
+    {"keys": [{**KEY, "qty": -1}]},
+    {"keys": [{**KEY, "qty": "abc"}]},
+    {"keys": [{**KEY, "qty": True}]},
+    {"keys": [{**KEY, "qty": "NaN"}]},
+    {"keys": [{**KEY, "qty": 1e15}]},
+    {"keys": [{"pos": "1", "text": "x"}]},
+    {"keys": [{"pos": 1.0, "text": "x"}]},
+    {"keys": [{"pos": True, "text": "x"}]},
+    {"keys": [{"pos": 0, "text": "x"}]},
+    {"keys": [{"pos": 2147483648, "text": "x"}]},
+    {"keys": [{"text": "x"}]},
+    {"keys": [{"pos": 1}]},
+    {"keys": [{"pos": 1, "text": None}]},
+    {"keys": [{"pos": 1, "text": "   "}]},
+    {"keys": [{"pos": 1, "text": 5}]},
+    {"keys": [{"pos": 1, "text": "x" * 1001}]},
+    {"keys": [{"pos": 1, "text": " " + "x" * 1000 + " "}]},
+    {"keys": [{"pos": 1, "text": "a\x00b"}]},
+    {"keys": [{"pos": 1, "text": "a\ud800b"}]},
+    {"keys": [{**KEY, "unit": "u" * 33}]},
+    {"keys": [{**KEY, "unit": 5}]},
+    {"keys": [{**KEY, "note": "n" * 1001}]},
+    {"keys": [{**KEY, "note": ["x"]}]},
+    {"title": "t" * 256, "keys": [KEY]},
+    {"title": 5, "keys": [KEY]},
+    {"keys": []},
+    {"keys": [KEY] * 2001},
+    {"keys": KEY},
+    {"keys": ["x"]},
+    {"keys": None},
+    {},
+    [KEY],
+]
+
+
+@pytest.mark.parametrize("body", CREATE_BODIES, ids=range(len(CREATE_BODIES)))
+def test_the_lean_create_body_reads_what_the_serializer_reads_or_gives_up(body) -> None:
+    serializer = CreateRequestManualRequestDTOSerializer(data=body)
+    lean = create_body(body)
+
+    if lean is None:
+        return  # the view runs the serializer itself
+    assert serializer.is_valid(), serializer.errors
+    assert lean == (serializer.validated_data.get("title"), serializer.validated_data["keys"])
+    assert [type(key.qty) for key in lean[1]] == [type(key.qty) for key in serializer.validated_data["keys"]]
+
+
+def test_the_lean_path_is_taken_for_plain_bodies() -> None:
+    assert [create_body(body) is not None for body in CREATE_BODIES[:8]] == [True] * 6 + [False] * 2
+
+
+@pytest.mark.parametrize("body", CREATE_BODIES[:6], ids=range(6))
+def test_create_answers_and_stores_as_the_serializer_path_did(alice, alice_client, body) -> None:
+    response = alice_client.post(URL, body, format="json")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    created = Request.objects.get(pk=response.json()["requestid"])
+    old_answer = {"success": True, "requestid": created.pk, "filename": None, "status": "draft", "message": None}
+    assert response.content == JSONRenderer().render(CreateRequestResponseDTOSerializer(old_answer).data)
+    serializer = CreateRequestManualRequestDTOSerializer(data=body)
+    assert serializer.is_valid()
+    with transaction.atomic():  # the old write, rolled back: the same rows but for ids and timestamps
+        old = services.request_create(
+            owner=alice, title=serializer.validated_data.get("title"), keys=serializer.validated_data["keys"]
+        )
+        old_rows = _stored(old)
+        transaction.set_rollback(True)
+    assert _stored(created) == old_rows
+    assert created.owner_id == alice.pk and created.created_at <= created.updated_at
+
+
+def _stored(request: Request) -> tuple:
+    request = Request.objects.get(pk=request.pk)
+    head = (request.title, request.status, request.source_filename, request.source_attachment_id, request.deadline)
+    keys = RequestKey.objects.filter(request=request).order_by("pos")
+    return head, list(keys.values_list("pos", "text", "normalized_text", "qty", "unit", "note"))
+
+
+def test_create_is_one_statement_after_authentication(alice, alice_client, django_assert_max_num_queries) -> None:
+    alice_client.get(URL)  # the JWT check now has the user cached
+    with django_assert_max_num_queries(1 if connection.vendor == "postgresql" else 4):
+        assert alice_client.post(URL, CREATE_BODIES[1], format="json").status_code == 200
+
+
+def test_a_failed_create_leaves_nothing(alice, alice_client) -> None:
+    response = alice_client.post(URL, {"keys": [KEY, {"pos": 1, "text": "again"}]}, format="json")
+
+    assert response.status_code == 422 and not Request.objects.exists() and not RequestKey.objects.exists()
+
+
+def test_postgresql_answers_are_the_database_bytes(alice, data) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL JSON")
+    page = reads.request_list_json(owner=alice, limit=5, offset=0)
+    with fake_states(states_for(data["suppliers"])):
+        detail = reads.request_detail_json(owner=alice, request_id=data["linked"].pk)
+
+    assert isinstance(page, bytes) and isinstance(detail, bytes)
+    assert json.loads(detail)["keys"][0]["suppliers"] and json.loads(page)["total"] == 7
+
+
+def test_the_detail_is_the_same_under_a_prepared_generic_plan(alice, alice_client, data) -> None:
+    """Prepared (generic) plans estimate a few keys per request: the big detail must not turn quadratic."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL plan")
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            with fake_states(states_for(data["suppliers"])):
+                for _ in range(7):  # past DB_PREPARE_THRESHOLD: prepared, then the generic plan
+                    response = alice_client.get(f"{URL}/{data['linked'].pk}")
+                    assert_same(response.json(), old_detail(alice, data["linked"].pk))
+        finally:
+            cursor.execute("RESET plan_cache_mode")

@@ -11,6 +11,7 @@ import os
 import pytest
 from django.db import connection
 
+from requests_app.models import Request
 from requests_app.tests.hot_path_data import assert_same, fake_states, old_detail, old_list, seed, states_for
 
 URL = "/api/v1/user/requests"
@@ -30,3 +31,16 @@ def test_list_and_detail_answer_as_the_serializers_did(alice, alice_client, bob_
         for request in data["requests"]:
             assert_same(alice_client.get(f"{URL}/{request.pk}").json(), old_detail(alice, request.pk))
     assert bob_client.get(f"{URL}/{data['linked'].pk}").status_code == 404
+
+
+def test_create_stores_the_request_and_its_keys(alice, alice_client) -> None:
+    body = {"title": " T ", "keys": [{"pos": 2, "text": " b ", "qty": 2.5}, {"pos": 1, "text": "a", "unit": " шт "}]}
+    response = alice_client.post(URL, body, format="json")
+
+    assert response.status_code == 200, response.content
+    request = Request.objects.get(pk=response.json()["requestid"])
+    assert (request.owner_id, request.title, request.status) == (alice.pk, "T", "draft")
+    assert [(k.pos, k.text, k.qty, k.unit) for k in request.keys.order_by("pos")] == [
+        (1, "a", None, "шт"),
+        (2, "b", 2.5, None),
+    ]
