@@ -25,6 +25,7 @@ MODERATOR_PERMISSIONS: frozenset[str] = frozenset(
     | _crud("requests_app", "requestkey", "view", "change")  # "change" = edit the key's supplier links
     | _crud("requests_app", "keysupplierlink", "view", "add", "change", "delete")
     | _crud("requests_app", "moderatortask", "view", "change")
+    | _crud("requests_app", "moderatortaskevent", "view")  # the task's history (written by the services)
     | _crud("attachments", "attachment", "view")
     | _crud("suppliers", "supplier", "view", "add", "change")
     | _crud("suppliers", "suppliersite", "view", "add", "change", "delete")
@@ -36,9 +37,16 @@ MODERATOR_PERMISSIONS: frozenset[str] = frozenset(
     | _crud("messaging", "message", "view")
     | _crud("messaging", "recipient", "view")
     | _crud("messaging", "mailing", "view")
+    | _crud("messaging", "unmatchedmail", "view", "change")  # file (choose request + supplier) or discard
+    | _crud("messaging", "suppressedaddress", "view", "delete")  # delete = allow the address again
+    | _crud("messaging", "mailboxstate", "view")
     | _crud("discovery", "searchrun", "view")
     | _crud("discovery", "keysearch", "view")  # the inline of a run's page
     | _crud("discovery", "discovereddomain", "view")
+    | _crud("quotes", "quote", "view")  # every revision, read-only; quotes are entered through the API
+    | _crud("quotes", "quoteline", "view")
+    | _crud("quotes", "quotelink", "view")  # plus the revoke action (QuoteLinkAdmin.has_revoke_permission)
+    | _crud("quotes", "award", "view")
 )
 MODERATOR_APPS: frozenset[str] = frozenset(perm.split(".", 1)[0] for perm in MODERATOR_PERMISSIONS)
 

@@ -125,6 +125,7 @@ class OtpChallenge(models.Model):
     class Meta:
         ordering = ("-created_at", "-id")
         verbose_name = _("OTP challenge")
+        verbose_name_plural = _("OTP challenges")  # not Django's singular + "s": "Одноразовый код входаs"
         constraints = [
             # "A new code cancels the older ones": at most one open challenge per address.
             models.UniqueConstraint(

@@ -68,6 +68,9 @@ class ConsoleAdminSite(admin.AdminSite):
     site_title = _("B2B Platform console")
     index_title = _("Work waiting")
     index_template = "admin/console_index.html"
+    # No "View site" link: the platform has no public site at "/" (it answered 404); the API documentation is at
+    # /docs and /redoc.
+    site_url = None
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
         context = {"queues": console_queues(request.user), **(extra_context or {})}

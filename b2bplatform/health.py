@@ -39,7 +39,8 @@ class HealthView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        operation_id="health",
+        operation_id="health_health_get",  # the reference contract's name
+        summary="Liveness: the process answers",
         responses=inline_serializer("HealthResponse", {"status": serializers.CharField()}),
         tags=["System"],
     )
@@ -59,6 +60,7 @@ class ReadyView(APIView):
 
     @extend_schema(
         operation_id="health_ready",
+        summary="Readiness: database, broker and storage",
         responses={200: ReadyResponseSerializer, 503: ReadyResponseSerializer},
         tags=["System"],
     )

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("blacklist.urls")),
     path("", include("messaging.urls")),
     path("", include("discovery.urls")),
+    path("", include("quotes.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
+    # The supplier's quote page (HTML, no login, no /api/v1): docs/quotes.md.
+    path("", include("quotes.page_urls")),
     # Django's set_language (POST language=ru|en): the console's language switch, templates/admin/base_site.html.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -46,6 +46,7 @@ class UserBlacklistInnViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="list_user_blacklist_inn_user_blacklist_inn_get",
+        summary="List my blacklisted INNs",
         responses={200: UserBlacklistInnItemDTOSerializer(many=True)},
         tags=["UserBlacklist"],
     )
@@ -56,6 +57,7 @@ class UserBlacklistInnViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="add_user_blacklist_inn_user_blacklist_inn_post",
+        summary="Blacklist a company by INN",
         request=AddUserBlacklistInnRequestDTOSerializer,
         responses={200: BlacklistOkResponseSerializer},
         tags=["UserBlacklist"],
@@ -71,6 +73,7 @@ class UserBlacklistInnViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="remove_user_blacklist_inn_user_blacklist_inn__inn__delete",
+        summary="Remove an INN from my blacklist",
         parameters=[OpenApiParameter("inn", str, OpenApiParameter.PATH)],
         responses={200: BlacklistOkResponseSerializer},
         tags=["UserBlacklist"],
@@ -95,6 +98,7 @@ class ModeratorBlacklistDomainViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="list_blacklist_domains_moderator_blacklist_domains_get",
+        summary="List blacklisted domains",
         responses={
             200: ModeratorBlacklistDomainDTOSerializer(many=True),
         },
@@ -106,6 +110,7 @@ class ModeratorBlacklistDomainViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="add_blacklist_domain_moderator_blacklist_domains_post",
+        summary="Blacklist a domain",
         request=AddModeratorBlacklistDomainRequestDTOSerializer,
         responses={200: ModeratorBlacklistDomainDTOSerializer},
         tags=["Moderator"],
@@ -121,6 +126,7 @@ class ModeratorBlacklistDomainViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="delete_blacklist_domain_moderator_blacklist_domains__domain__delete",
+        summary="Remove a domain from the blacklist",
         parameters=[OpenApiParameter("domain", str, OpenApiParameter.PATH)],
         responses={200: BlacklistOkResponseSerializer},
         tags=["Moderator"],

@@ -6,8 +6,10 @@ read-only; a run is started by the request action, which calls the same ``servic
 (``suppliers.admin``) one click from its page. The pages read the queue through ``selectors``.
 """
 
+from collections.abc import Sequence
+
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,11 +21,21 @@ from django.utils.translation import ngettext
 from core.admin import ReadOnlyAdminMixin
 from core.errors import DomainError
 from requests_app.admin import RequestAdmin
+from requests_app.extensions import KeyColumn, register_key_column
 from requests_app.models import Request
-from suppliers.models import DomainDecision
+from suppliers.models import DomainDecision, DomainDecisionStatus
 
 from .errors import DiscoveryOff, RunInProgress
-from .models import DEFAULT_DEPTH, FINAL_STATUSES, DiscoveredDomain, KeySearch, SearchHit, SearchRun, SearchSource
+from .models import (
+    DEFAULT_DEPTH,
+    FINAL_STATUSES,
+    DiscoveredDomain,
+    DomainStatus,
+    KeySearch,
+    SearchHit,
+    SearchRun,
+    SearchSource,
+)
 from .selectors import domain_urls
 from .services import run_start
 
@@ -77,6 +89,73 @@ def search_runs(obj: Request) -> str:
 RequestAdmin.actions = (*RequestAdmin.actions, find_suppliers)
 RequestAdmin.readonly_fields = (*RequestAdmin.readonly_fields, search_runs)
 RequestAdmin.fields = RequestAdmin.readonly_fields
+
+
+# Beside each key on the request page: the roots its searches found, with their state and decision buttons.
+DOMAINS_PER_KEY = 12
+
+
+def _decide_url(domain: str, decision_id: int | None, status: str | None = None) -> str:
+    if decision_id is not None:
+        return reverse("admin:suppliers_domaindecision_change", args=[decision_id])
+    query = {"domain": domain, **({"status": status} if status else {})}
+    return reverse("admin:suppliers_domaindecision_add") + "?" + urlencode(query)
+
+
+def key_domains_cells(request: Request, key_ids: Sequence[int]) -> dict[int, str]:
+    """``{key_id: HTML}``: each key's root domains over all its runs, best rank first, in three queries.
+
+    A pending root gets its decision buttons (supplier / reseller / blacklist open the Decide form with that
+    verdict chosen); a resolved one shows its verdict and card; a root on a card when found says "linked".
+    """
+    rows = list(
+        SearchHit.objects.filter(key_id__in=list(key_ids))
+        .values("key_id", "root_domain")
+        .annotate(best=Min("rank"), hits=Count("id"))
+        .order_by("key_id", "best", "root_domain")
+    )
+    if not rows:
+        return {}
+    roots = {row["root_domain"] for row in rows}
+    found = {row.domain: row for row in DiscoveredDomain.objects.filter(domain__in=roots).select_related("supplier")}
+    decisions = dict(DomainDecision.objects.filter(domain__in=roots).values_list("domain", "pk"))
+    by_key: dict[int, list[str]] = {}
+    for row in rows:
+        items = by_key.setdefault(row["key_id"], [])
+        if len(items) < DOMAINS_PER_KEY:
+            items.append(_domain_item(row["root_domain"], row["hits"], found.get(row["root_domain"]), decisions))
+    return {key_id: format_html_join("", "{}<br>", ((item,) for item in items)) for key_id, items in by_key.items()}
+
+
+def _domain_item(root: str, hits: int, domain: DiscoveredDomain | None, decisions: dict[str, int]) -> str:
+    page = reverse("admin:discovery_discovereddomain_changelist") + "?" + urlencode({"q": root})
+    head = format_html('<a href="{}">{}</a> <span class="quiet">({})</span>', page, root, hits)
+    if domain is not None and domain.status == DomainStatus.PENDING:
+        buttons = format_html_join(
+            " ",
+            '<a class="button console-decide" href="{}">{}</a>',
+            (
+                (_decide_url(root, None, DomainDecisionStatus.SUPPLIER), _("supplier")),
+                (_decide_url(root, None, DomainDecisionStatus.RESELLER), _("reseller")),
+                (_decide_url(root, None, DomainDecisionStatus.BLACKLIST), _("blacklist")),
+            ),
+        )
+        return format_html("{} {}", head, buttons)
+    if domain is not None and domain.supplier_id is not None:
+        verdict = domain.decision or _("linked")
+        return format_html(
+            '{} — {}: <a href="{}">{}</a>',
+            head,
+            verdict,
+            reverse("admin:suppliers_supplier_change", args=[domain.supplier_id]),
+            domain.supplier.name,
+        )
+    if domain is not None and domain.decision:
+        return format_html('{} — <a href="{}">{}</a>', head, _decide_url(root, decisions.get(root)), domain.decision)
+    return head
+
+
+register_key_column(KeyColumn(name="domains", label=_("domains found (decide)"), cells=key_domains_cells))
 
 
 class KeySearchInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -38,7 +38,7 @@ from .serializers import (
 )
 from .services import run_start
 
-TAGS = ["ModeratorDiscovery"]
+TAGS = ["Moderator"]  # with the other moderator operations
 REQUEST_ID = OpenApiParameter("requestId", int, OpenApiParameter.PATH)
 RUN_ID = OpenApiParameter("runId", str, OpenApiParameter.PATH)
 DOMAIN = OpenApiParameter("domain", str, OpenApiParameter.PATH, description="Any form; the root domain is used.")

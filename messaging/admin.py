@@ -15,9 +15,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import AutocompleteFilterMediaMixin, AutocompleteListFilter, ReadOnlyAdminMixin
 
-from . import services
+from . import (
+    admin_inbound,  # noqa: F401 — registers the inbound-mail admins (unmatched queue, suppressed)
+    services,
+)
 from .models import Mailing, Message, MessageStatus, Recipient
 
 
@@ -36,7 +39,7 @@ def _is_moderator(request: HttpRequest) -> bool:
 
 
 @admin.register(Message)
-class MessageAdmin(ModeratorReadOnlyAdmin):
+class MessageAdmin(AutocompleteFilterMediaMixin, ModeratorReadOnlyAdmin):
     list_display = (
         "id", "request", "supplier", "to_email", "direction", "status", "attempts", "last_error_reason", "created_at",
         "sent_at",
@@ -45,8 +48,8 @@ class MessageAdmin(ModeratorReadOnlyAdmin):
         "status",
         "last_error_reason",
         "direction",
-        ("supplier", admin.RelatedOnlyFieldListFilter),
-        ("request", admin.RelatedOnlyFieldListFilter),
+        ("supplier", AutocompleteListFilter),  # by name, INN or domain: a list of every supplier would not fit
+        ("request", AutocompleteListFilter),
         "is_deleted",
     )
     search_fields = ("to_email", "subject", "message_id")
@@ -69,10 +72,13 @@ class MessageAdmin(ModeratorReadOnlyAdmin):
 
     @admin.action(description=_("Re-queue the selected failed messages"), permissions=("requeue",))
     def requeue_failed(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        ids = list(queryset.filter(status=MessageStatus.FAILED).values_list("pk", flat=True))
+        # Both counts before the update: re-counting ``queryset`` afterwards would miss the re-queued rows when
+        # the list is filtered to failed messages (it said "-1 messages were not failed").
+        selected = list(queryset.values_list("pk", "status"))
+        ids = [pk for pk, status in selected if status == MessageStatus.FAILED]
         requeued = services.messages_requeue_failed(message_ids=ids)
-        skipped = queryset.count() - len(requeued)
         count = len(requeued)
+        skipped = len(selected) - count
         message = ngettext("%(count)s message re-queued.", "%(count)s messages re-queued.", count) % {"count": count}
         self.message_user(request, message, messages.SUCCESS)
         if skipped:
@@ -95,10 +101,11 @@ class RecipientAdmin(ModeratorReadOnlyAdmin):
 
 @admin.register(Mailing)
 class MailingAdmin(ModeratorReadOnlyAdmin):
-    list_display = ("id", "request", "kind", "subject", "attach_request_file", "created_by", "created_at")
+    list_display = ("id", "request", "kind", "subject", "deadline", "due_at", "created_by", "created_at")
     list_filter = ("kind",)
     list_select_related = ("request", "created_by")
     search_fields = ("subject",)
     readonly_fields = (
         "request", "kind", "subject", "body", "attach_request_file", "attachments", "created_by", "created_at",
+        "deadline", "reminder_offset", "due_at", "planned_at",
     )  # fmt: skip

@@ -10,6 +10,8 @@ class MessagingConfig(AppConfig):
         from requests_app.extensions import register_supplier_states
 
         from . import (
+            deadlines,  # noqa: F401 - connects the receivers of requests_app.signals.deadline_changed / request_closed
+            notices,  # noqa: F401 - connects the receiver of requests_app.signals.moderation_done (the buyer's e-mail)
             receivers,  # noqa: F401 - connects the receivers of blacklist.signals (recipients follow)
             tasks,  # noqa: F401 - registers the tasks in every process: ``queueing`` publishes by name
         )

@@ -28,10 +28,14 @@ from attachments.services import attachment_read_bytes
 from core import formats
 
 from .extensions import quote_link_for
-from .models import Message
+from .models import Message, Recipient
 
 TEXT_TEMPLATE = "messaging/request_email.txt"
 HTML_TEMPLATE = "messaging/request_email.html"
+# Reminders and the deadline / close notices (messaging/deadlines.py): the buyer's identity around a short text.
+NOTICE_TEXT_TEMPLATE = "messaging/supplier_notice.txt"
+NOTICE_HTML_TEMPLATE = "messaging/supplier_notice.html"
+NOTICE_KINDS = ("reminder", "deadline", "closed")  # MailingKind values
 
 
 def message_id_domain() -> str:
@@ -46,6 +50,17 @@ def new_message_id_token() -> str:
 
 
 PLATFORM_NAME = "B2B Platform"
+
+
+def reply_address(token: str | None) -> str:
+    """``<local>+<token>@<domain>`` of ``REPLY_MAILBOX``; the mailbox itself without a token; "" when unset."""
+    mailbox = settings.REPLY_MAILBOX.strip()
+    if not mailbox or "@" not in mailbox:
+        return ""
+    if not token:
+        return mailbox
+    local, _at, domain = mailbox.rpartition("@")
+    return f"{local}+{token}@{domain}"
 
 
 def email_language(profile: BuyerProfile | None) -> str:
@@ -70,6 +85,13 @@ def format_date(value: datetime, language: str) -> str:
         return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
 
 
+def format_deadline(value: datetime, language: str) -> str:
+    """A deadline as ``language`` writes a date and time, with the time zone: ``05.12.2026 12:00 (UTC)``."""
+    with translation.override(language):
+        local = timezone.localtime(value)
+        return f"{date_format(local, 'SHORT_DATETIME_FORMAT')} ({local.tzname()})"
+
+
 def from_header(company: str) -> str:
     """``"<company> via B2B Platform" <noreply@…>`` in the active language; the platform's name alone without one.
 
@@ -90,15 +112,31 @@ class MailingParts:
     keys: list[Any]
     attachments: list[Any]
     profile: BuyerProfile | None = None
+    reply_tokens: dict[int, str] | None = None  # supplier id → the recipient's reply token
 
 
 def mailing_parts(message: Message) -> MailingParts:
-    """The keys by ``pos``, the message's attachments by id and the buyer's profile (3 queries)."""
+    """The keys by ``pos``, the message's attachments by id, the buyer's profile and the request's reply
+    tokens (4 queries)."""
     return MailingParts(
         keys=list(message.request.keys.order_by("pos")),
         attachments=list(message.attachments.order_by("pk")),
         profile=profile_of(message.request.owner),
+        reply_tokens={
+            supplier_id: token
+            for supplier_id, token in Recipient.objects.filter(
+                request_id=message.request_id, reply_token__isnull=False
+            ).values_list("supplier_id", "reply_token")
+            if token
+        },
     )
+
+
+def reply_to_for(message: Message, parts: MailingParts) -> str:
+    """The supplier's reply address (``REPLY_MAILBOX`` plus the recipient's token); the buyer's own address
+    when ``REPLY_MAILBOX`` is unset."""
+    token = (parts.reply_tokens or {}).get(message.supplier_id) if message.supplier_id else None
+    return reply_address(token) or message.request.owner.email
 
 
 def email_context(message: Message, parts: MailingParts, language: str) -> dict[str, Any]:
@@ -124,6 +162,7 @@ def email_context(message: Message, parts: MailingParts, language: str) -> dict[
         "request_date": format_date(message.created_at, language),
         "keys": keys,
         "buyer_email": request.owner.email,
+        "replies_filed": bool(settings.REPLY_MAILBOX),
         "company_name": profile.company_name,
         "company_inn": profile.company_inn,
         "contact_name": profile.contact_name,
@@ -131,7 +170,22 @@ def email_context(message: Message, parts: MailingParts, language: str) -> dict[
         "signature": profile.signature,
         "attachment_names": [attachment.original_filename for attachment in parts.attachments],
         "quote_url": quote_link_for(message) or "",
+        "deadline": format_deadline(request.deadline, language) if request.deadline else "",
     }
+
+
+def _templates_for(message: Message, context: dict[str, Any]) -> tuple[str, str]:
+    """The request e-mail, or for a reminder or notice the short one (keys only in a reminder, no quote link
+    once the request is closed)."""
+    kind = message.mailing.kind if message.mailing_id is not None and message.mailing is not None else None
+    if kind not in NOTICE_KINDS:
+        return TEXT_TEMPLATE, HTML_TEMPLATE
+    context["notice_kind"] = kind
+    if kind != "reminder":
+        context["keys"] = []
+    if kind == "closed":
+        context["quote_url"] = ""
+    return NOTICE_TEXT_TEMPLATE, NOTICE_HTML_TEMPLATE
 
 
 def build_email(
@@ -146,7 +200,8 @@ def build_email(
     language = email_language(parts.profile)
     with translation.override(language):
         context = email_context(message, parts, language)
-        text, html = render_to_string(TEXT_TEMPLATE, context), render_to_string(HTML_TEMPLATE, context)
+        text_template, html_template = _templates_for(message, context)
+        text, html = render_to_string(text_template, context), render_to_string(html_template, context)
         from_email = from_header(parts.profile.company_name if parts.profile else "")
     headers = {"Message-ID": message.message_id}
     if message.in_reply_to:
@@ -157,7 +212,7 @@ def build_email(
         body=text,
         from_email=from_email,
         to=[message.to_email],
-        reply_to=[message.request.owner.email],
+        reply_to=[reply_to_for(message, parts)],
         headers=headers,
         connection=connection,
     )

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 DELIVER_MESSAGE = "messaging.deliver_message"
 DELIVER_MESSAGES = "messaging.deliver_messages"
 REQUEUE_STUCK_MESSAGES = "messaging.requeue_stuck_messages"
+FETCH_REPLIES = "messaging.fetch_replies"
+SEND_REPLY_COPY = "messaging.send_reply_copy"
 
 # Publishing must not hold the buyer's answer hostage to a dead broker: try briefly, then leave the rows
 # `queued` for the sweeper.
@@ -62,3 +64,9 @@ def _publish(task_name: str, calls: list[tuple[Any, ...]], message_count: int) -
             exc,
         )
     return published
+
+
+def publish_task(task_name: str, *args: Any) -> bool:
+    """Publish one task by name (after commit); a broker failure is logged, not raised — the sweeper in
+    ``messaging.fetch_replies`` picks the work up again. Answers whether it was published."""
+    return _publish(task_name, [args], 1) == 1

@@ -1,5 +1,6 @@
 """Reads of recipients and messages, always scoped through a request the caller owns."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,8 +9,10 @@ from django.db.models import QuerySet
 from requests_app.extensions import SupplierState
 from requests_app.models import Request
 from requests_app.selectors import request_get
+from suppliers.models import Supplier
+from suppliers.selectors import supplier_block_reasons
 
-from .models import Direction, Message, MessageStatus, Recipient
+from .models import Direction, Message, MessageStatus, Recipient, ReplyStatus, SuppressedAddress
 
 SEND_STATUS_BY_MESSAGE_STATUS = {
     MessageStatus.QUEUED: "queued",
@@ -31,6 +34,7 @@ class RecipientRow:
     is_reseller: bool
     send_status: str  # notsent | queued | sent | failed
     blocked_reason: str | None
+    reply_status: str = "none"  # none | replied | quoted | bounced
 
 
 def _latest_send_statuses(*, request: Request) -> dict[int, str]:
@@ -72,36 +76,58 @@ def recipient_states_for_request(request: Request) -> dict[int, SupplierState]:
     return states
 
 
-def recipient_rows(*, request: Request) -> list[RecipientRow]:
-    """The recipients of a request (already scoped by the caller) sorted by supplier id: 2 queries."""
+def recipient_rows(*, request: Request, buyer: Any = None) -> list[RecipientRow]:
+    """Every candidate and chosen supplier of a request (already scoped by the caller), by supplier id.
+
+    The chosen ones are the ``Recipient`` rows (the buyer's checkboxes, kept for every supplier ever
+    contacted); the candidates are the suppliers moderators linked to the request's keys, shown unticked
+    with their blacklist reason (for ``buyer``, default the owner) until the buyer ticks them. 3 queries, 5 when
+    there are new candidates.
+    """
     latest_status = _latest_send_statuses(request=request)
-    recipients = (
+    recipients = list(
         Recipient.objects.filter(request=request)
         .select_related("supplier")
         .only(
             "supplier_id",
             "selected",
             "blocked_reason",
+            "reply_status",
             "supplier__name",
             "supplier__inn",
             "supplier__email",
             "supplier__type",
         )  # fmt: skip
-        .order_by("supplier_id")
     )
-    return [
-        RecipientRow(
-            supplier_id=recipient.supplier_id,
-            selected=recipient.selected,
-            supplier_name=recipient.supplier.name,
-            inn=recipient.supplier.inn,
-            email=recipient.supplier.email,
-            is_reseller=recipient.supplier.is_reseller,
-            send_status=latest_status.get(recipient.supplier_id, "notsent"),
-            blocked_reason=recipient.blocked_reason,
-        )
+    rows = [
+        _row(recipient.supplier, recipient.selected, recipient.blocked_reason, recipient.reply_status, latest_status)
         for recipient in recipients
     ]
+    chosen = {recipient.supplier_id for recipient in recipients}
+    candidates = list(
+        Supplier.objects.filter(key_links__key__request=request)
+        .exclude(pk__in=chosen)
+        .distinct()
+        .only("id", "name", "inn", "email", "type")
+    )
+    if candidates:
+        reasons = supplier_block_reasons(buyer=buyer or request.owner, suppliers=candidates)
+        rows += [_row(card, False, reasons.get(card.pk), ReplyStatus.NONE, latest_status) for card in candidates]
+    return sorted(rows, key=lambda row: row.supplier_id)
+
+
+def _row(supplier: Supplier, selected: bool, blocked: str | None, reply: str, latest: dict[int, str]) -> RecipientRow:
+    return RecipientRow(
+        supplier_id=supplier.pk,
+        selected=selected,
+        supplier_name=supplier.name,
+        inn=supplier.inn,
+        email=supplier.email,
+        is_reseller=supplier.is_reseller,
+        send_status=latest.get(supplier.pk, "notsent"),
+        blocked_reason=blocked,
+        reply_status=reply,
+    )
 
 
 def contacted_supplier_ids(*, request_id: int) -> set[int]:
@@ -127,8 +153,8 @@ def message_list(*, request: Request, include_deleted: bool = False) -> QuerySet
 
 
 def message_for_delivery(*, message_id: int) -> Message:
-    """A message with its request, the buyer and the supplier (1 query); see ``email.mailing_parts``."""
-    return Message.objects.select_related("request__owner", "supplier").get(pk=message_id)
+    """A message with its request, the buyer, the supplier and its mailing (1 query); see ``email.mailing_parts``."""
+    return Message.objects.select_related("request__owner", "supplier", "mailing").get(pk=message_id)
 
 
 def owned_message_queryset(*, owner: Any) -> QuerySet[Message]:
@@ -137,10 +163,23 @@ def owned_message_queryset(*, owner: Any) -> QuerySet[Message]:
 
 
 def request_recipient_rows(*, owner: Any, request_id: int) -> list[RecipientRow]:
-    """``GET …/recipients``: 404 for another buyer's request, else its recipients (3 queries)."""
-    return recipient_rows(request=request_get(owner=owner, request_id=request_id))
+    """``GET …/recipients``: 404 for another buyer's request, else its candidates and recipients."""
+    return recipient_rows(request=request_get(owner=owner, request_id=request_id), buyer=owner)
 
 
 def request_message_list(*, owner: Any, request_id: int, include_deleted: bool = False) -> QuerySet[Message]:
     """``GET …/messages``: 404 for another buyer's request, else its thread newest first."""
     return message_list(request=request_get(owner=owner, request_id=request_id), include_deleted=include_deleted)
+
+
+def suppressed_emails(emails: Iterable[str]) -> set[str]:
+    """Which of ``emails`` are suppressed (bounced before), compared case-insensitively (1 query, none for
+    an empty input). Answers the addresses as given, so callers can match them against their own list."""
+    by_folded: dict[str, list[str]] = {}
+    for email in emails:
+        if email:
+            by_folded.setdefault(email.strip().lower(), []).append(email)
+    if not by_folded:
+        return set()
+    found = SuppressedAddress.objects.filter(email__in=list(by_folded)).values_list("email", flat=True)
+    return {original for folded in found for original in by_folded[folded]}

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from .models import BlockedReason, Direction, Message, MessageStatus
+from .models import BlockedReason, Direction, Message, MessageStatus, ReplyStatus
 from .services import BODY_MAX, SUBJECT_MAX
 
 SEND_STATUSES = ["notsent", "queued", "sent", "failed"]
@@ -33,6 +33,7 @@ class RecipientDTOSerializer(serializers.Serializer):
     email = serializers.CharField()
     isreseller = serializers.BooleanField(source="is_reseller")
     sendstatus = serializers.ChoiceField(source="send_status", choices=SEND_STATUSES)
+    replystatus = serializers.ChoiceField(source="reply_status", choices=ReplyStatus.values)
     blockedreason = serializers.ChoiceField(source="blocked_reason", choices=BlockedReason.values, allow_null=True)
 
 
@@ -72,6 +73,9 @@ class SendRequestMessagesResponseDTOSerializer(serializers.Serializer):
     sentcount = serializers.IntegerField()
     skippedalreadysent = serializers.IntegerField()
     skippedblacklisted = serializers.IntegerField()
+    skippedsuppressed = serializers.IntegerField(
+        help_text="Ticked suppliers not e-mailed because their address bounced before (suppressed)."
+    )
     messageids = serializers.ListField(child=serializers.IntegerField())
 
 
@@ -90,6 +94,12 @@ class MessageDTOSerializer(serializers.Serializer):
     lasterror = serializers.CharField(source="public_last_error", allow_null=True)
     messageid = serializers.CharField(source="message_id")
     inreplyto = serializers.CharField(source="in_reply_to", allow_null=True)
+    fromemail = serializers.SerializerMethodField(help_text="Who wrote an incoming reply; null for outgoing e-mail.")
+    bouncedat = serializers.DateTimeField(
+        source="bounced_at",
+        allow_null=True,
+        help_text="An outgoing e-mail a delivery report returned as undeliverable (status stays sent).",
+    )
     attachmentids = serializers.SerializerMethodField()
     isdeleted = serializers.BooleanField(source="is_deleted")
     createdat = serializers.DateTimeField(source="created_at")
@@ -97,6 +107,9 @@ class MessageDTOSerializer(serializers.Serializer):
 
     def get_suppliername(self, message: Message) -> str | None:
         return message.supplier.name if message.supplier is not None else None
+
+    def get_fromemail(self, message: Message) -> str | None:
+        return message.from_email or None if message.direction == Direction.INCOMING else None
 
     def get_bodypreview(self, message: Message) -> str:
         """The start of the body on one line, for the thread view."""

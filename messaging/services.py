@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from .email import message_id_domain, new_message_id_token
 from .errors import AlreadySent, NoRecipients, NotAllowedByPolicy
 from .models import Direction, Mailing, MailingKind, Message, MessageStatus, Recipient, ReplyStatus
 from .queueing import enqueue_deliveries
-from .selectors import contacted_supplier_ids, owned_message_queryset
+from .selectors import contacted_supplier_ids, owned_message_queryset, suppressed_emails
 
 SUBJECT_MAX = 255
 BODY_MAX = 20000
@@ -50,13 +50,16 @@ class SendResult:
     skipped_already_sent: int
     skipped_blacklisted: int
     message_ids: list[int] = field(default_factory=list)
+    skipped_suppressed: int = 0  # ticked, but the address bounced before (``SuppressedAddress``)
 
 
 # --- recipients ------------------------------------------------------------------------------------------
 
 
 def recipients_replace(*, owner: Any, request_id: int, selections: Sequence[tuple[int, bool]]) -> Request:
-    """Mirror the buyer's checkboxes: the given suppliers become the recipients, all others are dropped.
+    """Mirror the buyer's checkboxes: the given suppliers become the recipients, all others are dropped —
+    except a supplier already contacted for this request, which is kept (unticked when left out), so its
+    send and reply states never vanish from the list.
 
     A blacklisted supplier is kept but forced unticked with its reason; unknown or repeated ids → 422.
     """
@@ -75,7 +78,11 @@ def recipients_replace(*, owner: Any, request_id: int, selections: Sequence[tupl
         for supplier_id, selected in selections
     ]
     with transaction.atomic():
-        Recipient.objects.filter(request=request).exclude(supplier_id__in=list(suppliers)).delete()
+        left_out = Recipient.objects.filter(request=request).exclude(supplier_id__in=list(suppliers))
+        contacted = contacted_supplier_ids(request_id=request.pk)
+        keep = Q(supplier_id__in=contacted) | ~Q(reply_status=ReplyStatus.NONE)  # e-mailed, or wrote to us
+        left_out.filter(keep, selected=True).update(selected=False, updated_at=now)
+        left_out.exclude(keep).delete()
         Recipient.objects.bulk_create(
             rows,
             update_conflicts=True,
@@ -190,6 +197,9 @@ def mailing_send(
         candidates = [recipient for recipient in ticked if recipient.supplier_id not in contacted]
         blocked = _untick_blocked(owner=owner, recipients=candidates)
         suppliers = [recipient.supplier for recipient in candidates if recipient.supplier_id not in blocked]
+        suppressed = suppressed_emails(supplier.email for supplier in suppliers)
+        skipped_suppressed = sum(supplier.email in suppressed for supplier in suppliers)
+        suppliers = [supplier for supplier in suppliers if supplier.email not in suppressed]
         message_ids: list[int] = []
         if suppliers:
             mailing = _create_mailing(
@@ -211,6 +221,7 @@ def mailing_send(
         skipped_already_sent=len(already),
         skipped_blacklisted=len(blocked),
         message_ids=message_ids,
+        skipped_suppressed=skipped_suppressed,
     )
 
 

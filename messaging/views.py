@@ -49,6 +49,7 @@ class RecipientViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="get_recipients_userrequests__requestId__recipients_get",
+        summary="List the request's recipients (ticked or not)",
         tags=TAGS,
         parameters=[REQUEST_ID],
         responses={200: RecipientsResponseDTOSerializer},
@@ -59,6 +60,7 @@ class RecipientViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="update_recipients_userrequests__requestId__recipients_put",
+        summary="Choose the request's recipients",
         tags=TAGS,
         parameters=[REQUEST_ID],
         request=UpdateRecipientsRequestDTOSerializer,
@@ -84,6 +86,7 @@ class MailingViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="send_request_messages_userrequests__requestId__send_post",
+        summary="Send the request to the ticked suppliers",
         tags=TAGS,
         parameters=[REQUEST_ID],
         request=SendRequestMessagesRequestDTOSerializer,
@@ -95,6 +98,7 @@ class MailingViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="send_request_messages_new_userrequests__requestId__send_new_post",
+        summary="Send the request to ticked suppliers not yet contacted",
         tags=TAGS,
         parameters=[REQUEST_ID],
         request=SendRequestMessagesRequestDTOSerializer,
@@ -123,6 +127,7 @@ class MailingViewSet(viewsets.ViewSet):
             "sentcount": result.sent_count,
             "skippedalreadysent": result.skipped_already_sent,
             "skippedblacklisted": result.skipped_blacklisted,
+            "skippedsuppressed": result.skipped_suppressed,
             "messageids": result.message_ids,
         }
         return Response(SendRequestMessagesResponseDTOSerializer(answer).data)
@@ -133,6 +138,7 @@ class MessageViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="list_request_messages_userrequests__requestId__messages_get",
+        summary="List the request's messages",
         tags=TAGS,
         parameters=[
             REQUEST_ID,
@@ -153,6 +159,7 @@ class MessageViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="delete_message_usermessages__messageId__delete",
+        summary="Delete a message",
         tags=TAGS,
         parameters=[MESSAGE_ID],
         request=None,

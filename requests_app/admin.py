@@ -6,24 +6,28 @@ other caller. A request may hold 2,000 keys: its page shows the first `KEYS_SHOW
 list filtered to the request for the rest. Task actions ("take", "done", "reopen") call the moderation services.
 """
 
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.text import format_lazy
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from core.admin import ReadOnlyAdminMixin
 from core.formats import format_quantity
 
+from .console import KEY_FIELD, UNLINK_FIELD, BulkLinksForm, links_view, task_move_view
 from .errors import RequestNotLinkable
-from .models import KeySupplierLink, ModeratorTask, Request, RequestKey
+from .extensions import key_columns
+from .models import KeySupplierLink, ModeratorTask, ModeratorTaskEvent, ModeratorTaskStatus, Request, RequestKey
 from .moderation import (
     LINKABLE_STATUSES,
     key_link_suppliers,
@@ -31,6 +35,7 @@ from .moderation import (
     tasks_finish,
     tasks_reopen,
     tasks_take,
+    tasks_take_over,
 )
 from .selectors import tasks_with_keys_count
 
@@ -43,18 +48,46 @@ class FirstKeysFormSet(BaseInlineFormSet):
     def get_queryset(self) -> QuerySet[RequestKey]:
         if not hasattr(self, "_first_keys"):
             keys = super().get_queryset().prefetch_related("supplier_links__supplier").order_by("pos")
-            self._first_keys = keys[:KEYS_SHOWN_INLINE]
+            self._first_keys = list(keys[:KEYS_SHOWN_INLINE])
+            for key in self._first_keys:
+                key.request = self.instance  # the cells read the request: no query per key
+            # The columns of higher apps (discovery's domains) are filled once for the keys shown.
+            self.instance._console_key_ids = [key.pk for key in self._first_keys]
         return self._first_keys
+
+
+def _key_cells(obj: RequestKey, name: str) -> str:
+    """One extension column's cell for a key, the column computed once per page for the keys shown."""
+    request = obj.request
+    cache: dict[str, Any] = request.__dict__.setdefault("_console_key_cells", {})
+    if name not in cache:
+        column = next(column for column in key_columns() if column.name == name)
+        shown = getattr(request, "_console_key_ids", None) or [obj.pk]
+        cache[name] = column.cells(request, shown)
+    return cache[name].get(obj.pk) or "—"
+
+
+COLUMN_PREFIX = "column_"
+
+
+def _extension_field(name: str, label: Any) -> Any:
+    def cell(obj: RequestKey) -> str:
+        return _key_cells(obj, name)
+
+    cell.short_description = label  # type: ignore[attr-defined]
+    cell.__name__ = f"{COLUMN_PREFIX}{name}"
+    return cell
 
 
 class RequestKeyInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RequestKey
     formset = FirstKeysFormSet
-    fields = ("pos", "text", "quantity", "unit", "note", "linked_suppliers")
+    fields = ("pick", "pos", "text", "quantity", "unit", "note", "linked_suppliers", "key_page")
     readonly_fields = fields
     extra = 0
     can_delete = False
-    show_change_link = True
+    # No ``show_change_link``: read-only here, Django would label it "View", yet the key's page is where its links
+    # are edited; the "key_page" column says so.
     verbose_name_plural = format_lazy(
         _("keys (the first {count} by pos)"), count=KEYS_SHOWN_INLINE
     )  # lazy: per request
@@ -63,16 +96,87 @@ class RequestKeyInline(ReadOnlyAdminMixin, admin.TabularInline):
     def quantity(self, obj: RequestKey) -> str:
         return format_quantity(obj.qty)
 
-    @admin.display(description=_("linked suppliers"))
+    @admin.display(description=_("key page"))
+    def key_page(self, obj: RequestKey) -> str:
+        """The key's own page: its links are edited there while the request is linkable, else only shown."""
+        label = _("Edit links") if obj.request.status in LINKABLE_STATUSES else _("View links")
+        url = reverse("admin:requests_app_requestkey_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The own columns, then one per ``extensions.KeyColumn`` (discovery's "domains found")."""
+        return (*self.fields, *(f"{COLUMN_PREFIX}{column.name}" for column in key_columns()))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.get_fields(request, obj)
+
+    def __getattr__(self, name: str) -> Any:
+        """``column_<name>``: the cell function of a registered key column (the admin looks fields up by name)."""
+        if name.startswith(COLUMN_PREFIX):
+            for column in key_columns():
+                if name == f"{COLUMN_PREFIX}{column.name}":
+                    return _extension_field(column.name, column.label)
+        raise AttributeError(name)
+
+    @admin.display(description=_("pick"))
+    def pick(self, obj: RequestKey) -> str:
+        """The key's checkbox for the link panel (the page's form posts it to the panel's buttons)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="console-key" aria-label="#{}">',
+            KEY_FIELD,
+            obj.pk,
+            obj.pos,
+        )
+
+    @admin.display(description=_("linked suppliers (tick to remove)"))
     def linked_suppliers(self, obj: RequestKey) -> str:
-        names = [link.supplier.name for link in obj.supplier_links.all()]
-        return ", ".join(names) or "—"
+        links = list(obj.supplier_links.all())
+        if not links:
+            return "—"
+        return format_html_join(
+            "",
+            '<label class="console-link"><input type="checkbox" name="{}" value="{}:{}"> {}</label><br>',
+            ((UNLINK_FIELD, obj.pk, link.supplier_id, link.supplier.name) for link in links),
+        )
+
+
+# The moderator looking at the page, for the task buttons (a readonly field sees only the object).
+_viewer: ContextVar[Any] = ContextVar("console_viewer", default=None)
+
+TASK_BUTTONS = {
+    ModeratorTaskStatus.PENDING: (("take", _("Take")),),
+    ModeratorTaskStatus.IN_PROGRESS: (("take", _("Take over")), ("done", _("Mark done")), ("reopen", _("Reopen"))),
+    ModeratorTaskStatus.DONE: (("reopen", _("Reopen")),),
+}
+
+
+def task_buttons(task: ModeratorTask, back: str) -> str:
+    """The buttons of the task's next moves; they post the page's form to the task's move URL, then come back.
+
+    "Take over" stands for "Take" on a task in progress (not shown to its assignee); "Mark done" from anyone but
+    the assignee is refused by the service (``not_assignee``).
+    """
+    query = urlencode({"next": back})
+    viewer = _viewer.get()
+    mine = viewer is not None and task.assignee_id == viewer.pk
+    moves = [(move, label) for move, label in TASK_BUTTONS[task.status] if not (mine and move == "take")]
+    return format_html_join(
+        " ",
+        '<button type="submit" class="button console-task-{}" formaction="{}?{}" formnovalidate>{}</button>',
+        (
+            (move, reverse("admin:requests_app_moderatortask_move", args=[task.pk, move]), query, label)
+            for move, label in moves
+        ),
+    )
 
 
 @admin.register(Request)
 class RequestAdmin(admin.ModelAdmin):
-    list_display = ("id", "title", "owner", "status", "keys_count", "source_filename", "created_at", "updated_at")
-    list_filter = ("status", "created_at")
+    list_display = (
+        "id", "title", "owner", "status", "keys_count", "source_filename", "deadline", "closed_at", "created_at",
+        "updated_at",
+    )  # fmt: skip
+    list_filter = ("status", "created_at", "deadline")
     list_select_related = ("owner",)
     search_fields = ("=id", "title", "keys__text", "keys__normalized_text", "owner__email")
     search_help_text = _("Request id, title, key text or the owner's e-mail.")
@@ -81,6 +185,8 @@ class RequestAdmin(admin.ModelAdmin):
         "owner",
         "title",
         "status",
+        "deadline",
+        "closed_at",
         "source_filename",
         "source_attachment",
         "all_keys",
@@ -92,9 +198,31 @@ class RequestAdmin(admin.ModelAdmin):
     inlines = (RequestKeyInline,)
     date_hierarchy = "created_at"
     list_per_page = 50
+    change_form_template = "admin/requests_app/request/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Request]:
         return super().get_queryset(request).with_keys_count()
+
+    def get_urls(self) -> list[URLPattern]:
+        links = self.admin_site.admin_view(lambda request, object_id: links_view(self, request, object_id))
+        return [path("<path:object_id>/links/", links, name="requests_app_request_links"), *super().get_urls()]
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False, **kwargs: Any
+    ) -> HttpResponse:
+        """The link panel (supplier picker, all keys, positions) with its media, when links may be written."""
+        _viewer.set(request.user)
+        obj = kwargs.get("obj")
+        if (
+            obj is not None
+            and obj.status in LINKABLE_STATUSES
+            and request.user.has_perm("requests_app.add_keysupplierlink")
+        ):
+            panel = BulkLinksForm(request_obj=obj, admin_site=self.admin_site)
+            context["links_form"] = panel
+            context["links_url"] = reverse("admin:requests_app_request_links", args=[obj.pk])
+            context["media"] = context["media"] + panel.media
+        return super().render_change_form(request, context, add=add, change=change, **kwargs)
 
     @admin.display(description=_("keys"), ordering="keys_count")
     def keys_count(self, obj: Request) -> int:
@@ -115,7 +243,10 @@ class RequestAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:requests_app_moderatortask_change", args=[task.pk])
         assignee = f", {task.assignee.email}" if task.assignee else ""
-        return format_html('<a href="{}">#{}: {}{}</a>', url, task.pk, task.get_status_display(), assignee)
+        here = reverse("admin:requests_app_request_change", args=[obj.pk])
+        return format_html(
+            '<a href="{}">#{}: {}{}</a> {}', url, task.pk, task.get_status_display(), assignee, task_buttons(task, here)
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -137,7 +268,7 @@ class KeySupplierLinkInline(admin.TabularInline):
     formset = KeySupplierLinkFormSet
     fields = ("supplier", "created_by", "created_at")
     readonly_fields = ("created_by", "created_at")
-    raw_id_fields = ("supplier",)
+    autocomplete_fields = ("supplier",)  # by name, INN, e-mail or domain (SupplierAdmin.get_search_results)
     extra = 0
 
     @staticmethod
@@ -206,17 +337,61 @@ class RequestKeyAdmin(admin.ModelAdmin):
             self.message_user(request, message, messages.SUCCESS)
 
 
+class ModeratorTaskEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The task's history: every take, take-over (from whom), done (with the suppliers linked) and reopen."""
+
+    model = ModeratorTaskEvent
+    fields = ("created_at", "kind", "actor", "previous_assignee", "from_status", "to_status", "suppliers_linked")
+    readonly_fields = fields
+    extra = 0
+    ordering = ("created_at", "id")
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ModeratorTaskEvent]:
+        return super().get_queryset(request).select_related("actor", "previous_assignee")
+
+
+TITLE_IN_LIST = 60
+
+
+def _breakable_email(email: str) -> str:
+    """An e-mail that may wrap before its "@" in a narrow column."""
+    local, at, domain = email.partition("@")
+    return format_html("{}<wbr>{}{}", local, at, domain)
+
+
 @admin.register(ModeratorTask)
 class ModeratorTaskAdmin(admin.ModelAdmin):
     """The moderators' queue. The status moves only through the actions (conditional updates)."""
 
-    list_display = ("id", "request_link", "request_status", "status", "assignee", "keys", "created_at", "updated_at")
+    # Fits a 1,400 px screen with the filters (requests_app/tests/test_admin_console_fixes.py measures it in Chromium):
+    # titles cut to TITLE_IN_LIST characters, e-mails may wrap at the "@", no "updated at", no app sidebar here.
+    list_display = (
+        "id",
+        "request_in_list",
+        "buyer",
+        "request_status",
+        "status",
+        "assignee_email",
+        "keys",
+        "created_at",
+    )
     list_filter = ("status", ("assignee", admin.RelatedOnlyFieldListFilter), "created_at")
-    list_select_related = ("request", "assignee")
+    list_select_related = ("request__owner", "assignee")
     search_fields = ("=request__id", "request__title", "request__owner__email")
-    readonly_fields = ("request_link", "request_status", "status", "assignee", "keys", "created_at", "updated_at")
+    readonly_fields = (
+        "request_link",
+        "request_status",
+        "status",
+        "assignee",
+        "moves",
+        "keys",
+        "created_at",
+        "updated_at",
+    )
     fields = readonly_fields
-    actions = ("take", "finish", "reopen")
+    inlines = (ModeratorTaskEventInline,)
+    actions = ("take", "take_over", "finish", "reopen")
     ordering = ("created_at", "id")  # oldest first: the queue's order
     date_hierarchy = "created_at"
 
@@ -226,6 +401,23 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # opened by submitting a request
 
+    def get_urls(self) -> list[URLPattern]:
+        move = self.admin_site.admin_view(
+            lambda request, object_id, move: task_move_view(self, request, object_id, move)
+        )
+        return [
+            path("<path:object_id>/move/<str:move>/", move, name="requests_app_moderatortask_move"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        _viewer.set(request.user)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    @admin.display(description=_("next step"))
+    def moves(self, obj: ModeratorTask) -> str:
+        return task_buttons(obj, reverse("admin:requests_app_moderatortask_change", args=[obj.pk])) or "—"
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -233,6 +425,26 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
     def request_link(self, obj: ModeratorTask) -> str:
         url = reverse("admin:requests_app_request_change", args=[obj.request_id])
         return format_html('<a href="{}">#{} {}</a>', url, obj.request_id, obj.request.title)
+
+    @admin.display(description=_("request"), ordering="request_id")
+    def request_in_list(self, obj: ModeratorTask) -> str:
+        """The request's link with its title cut short (the whole title on hover)."""
+        url = reverse("admin:requests_app_request_change", args=[obj.request_id])
+        title = obj.request.title or ""
+        short = Truncator(title).chars(TITLE_IN_LIST)
+        return format_html('<a href="{}" title="{}">#{} {}</a>', url, title, obj.request_id, short)
+
+    @admin.display(description=_("buyer"), ordering="request__owner__email")
+    def buyer(self, obj: ModeratorTask) -> str:
+        return _breakable_email(obj.request.owner.email)
+
+    @admin.display(description=_("assignee"), ordering="assignee__email")
+    def assignee_email(self, obj: ModeratorTask) -> str:
+        return _breakable_email(obj.assignee.email) if obj.assignee_id else "—"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Without the app sidebar: the queue's columns need the width (the other pages keep it)."""
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
 
     @admin.display(description=_("request status"), ordering="request__status")
     def request_status(self, obj: ModeratorTask) -> str:
@@ -278,7 +490,24 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Mark the selected tasks done (in progress → done)"), permissions=("change",))
+    @admin.action(
+        description=_("Take over the selected tasks (pending or another moderator's → assigned to me)"),
+        permissions=("change",),
+    )
+    def take_over(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
+        self._move(
+            request,
+            queryset,
+            tasks_take_over,
+            ngettext_lazy("%(count)s task taken over.", "%(count)s tasks taken over.", "count"),
+            ngettext_lazy(
+                "%(count)s task was done or yours already and was left alone.",
+                "%(count)s tasks were done or yours already and were left alone.",
+                "count",
+            ),
+        )
+
+    @admin.action(description=_("Mark my selected tasks done (in progress → done)"), permissions=("change",))
     def finish(self, request: HttpRequest, queryset: QuerySet[ModeratorTask]) -> None:
         self._move(
             request,
@@ -286,8 +515,9 @@ class ModeratorTaskAdmin(admin.ModelAdmin):
             tasks_finish,
             ngettext_lazy("%(count)s task done.", "%(count)s tasks done.", "count"),
             ngettext_lazy(
-                "%(count)s task was not in progress and was left alone.",
-                "%(count)s tasks were not in progress and were left alone.",
+                "%(count)s task was not in progress with you as the assignee and was left alone (take it over first).",
+                "%(count)s tasks were not in progress with you as the assignee and were left alone (take them over "
+                "first).",
                 "count",
             ),
         )

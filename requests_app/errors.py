@@ -24,6 +24,18 @@ class RequestNotDraft(InvalidState):
     default_detail = _("Only a draft request can be submitted.")
 
 
+class DeadlineNotSettable(InvalidState):
+    """A deadline is set at submit (a draft takes it in the submit body) and moved until the request is done."""
+
+    default_detail = _("A deadline can be set only on a submitted request that is not done; set it at submit.")
+
+
+class RequestNotClosable(InvalidState):
+    """Closing needs a first send (status ``processing``); a done request is closed already."""
+
+    default_detail = _("Only a request that has been sent to suppliers and is not done can be closed.")
+
+
 class ModeratorTaskNotFound(NotFound):
     default_detail = _("Moderator task not found.")
 
@@ -36,6 +48,19 @@ class RequestNotLinkable(InvalidState):
     """Suppliers are linked to the keys of submitted requests only (confirmed or processing)."""
 
     default_detail = _("Suppliers can be linked only to keys of a confirmed or processing request.")
+
+
+class TaskNotAssignee(Conflict):
+    """Only the task's assignee marks it done; another moderator takes it over first."""
+
+    code = "not_assignee"
+    default_detail = _("Only the moderator the task is assigned to can mark it done; take it over first.")
+
+
+class TaskStateInvalid(InvalidState):
+    """The task's status does not allow this move (e.g. done → take, pending → done)."""
+
+    default_detail = _("The task cannot make this move from its current status.")
 
 
 class ImportArchiveTooLarge(PayloadTooLarge):

@@ -1,4 +1,5 @@
-"""The one read extension point of requests: what a higher app says about each supplier linked to a request.
+"""The read extension points of requests: what a higher app says about each supplier linked to a request, and
+what it shows beside each key on the request page of the console (``KeyColumn``).
 
 The request detail shows, under each key, the linked suppliers with their recipient state (ticked, e-mailed,
 blocked). That state belongs to messaging, which sits above requests and may import it, but not the other
@@ -8,8 +9,9 @@ its ``AppConfig.ready()``. Without a provider (messaging not installed) every su
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .models import Request
 
@@ -43,3 +45,31 @@ def supplier_states(request: Request) -> Mapping[int, SupplierState]:
     for provider in _providers:
         states.update(provider(request))
     return states
+
+
+# --- the console: columns a higher app adds beside each key on the request page ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyColumn:
+    """A column of the request page's key table in the admin, filled by a higher app (discovery's domains).
+
+    ``cells(request, key_ids)`` returns ``{key_id: safe HTML}`` for the keys shown, in a constant number of
+    queries; keys it does not name show "—".
+    """
+
+    name: str
+    label: Any  # a (lazy) translated header
+    cells: Callable[[Request, Sequence[int]], Mapping[int, str]]
+
+
+_key_columns: dict[str, KeyColumn] = {}
+
+
+def register_key_column(column: KeyColumn) -> None:
+    """Add (or replace, by ``name``) a column beside the keys on the request page."""
+    _key_columns[column.name] = column
+
+
+def key_columns() -> list[KeyColumn]:
+    return list(_key_columns.values())

@@ -122,6 +122,56 @@ class ModeratorTask(models.Model):
         return f"Task #{self.pk} for request #{self.request_id}"
 
 
+class ModeratorTaskEventKind(models.TextChoices):
+    TAKEN = "taken", _("Taken")
+    TAKEN_OVER = "takenover", _("Taken over")
+    DONE = "done", _("Marked done")
+    REOPENED = "reopened", _("Reopened")
+
+
+class ModeratorTaskEvent(models.Model):
+    """One move of a task: who did it and when; a take-over also names the moderator it was taken from."""
+
+    task = models.ForeignKey(
+        ModeratorTask, verbose_name=_("moderator task"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=ModeratorTaskEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(_("from status"), max_length=16, choices=ModeratorTaskStatus.choices)
+    to_status = models.CharField(_("to status"), max_length=16, choices=ModeratorTaskStatus.choices)
+    suppliers_linked = models.PositiveIntegerField(_("suppliers linked"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name = _("task event")
+        verbose_name_plural = _("task history")
+        indexes = [models.Index(fields=["task", "created_at"], name="requests_app_taskevent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ModeratorTaskEventKind.values), name="requests_app_taskevent_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of task {self.task_id}"
+
+
 class KeySupplierLink(models.Model):
     """A supplier a moderator linked to one key of a confirmed request."""
 

@@ -58,6 +58,14 @@ def request_get_detail_for_moderation(*, request_id: int) -> Request:
         raise RequestNotFound() from None
 
 
+def request_owner_for_moderation(*, request_id: int) -> Any:
+    """The owner of any buyer's request (moderator endpoints answer the detail as that buyer sees it)."""
+    request = Request.objects.select_related("owner").filter(pk=request_id).first()
+    if request is None:
+        raise RequestNotFound()
+    return request.owner
+
+
 def supplier_states_of(requests: Iterable[Request]) -> dict[int, Mapping[int, SupplierState]]:
     """``{request_id: {supplier_id: SupplierState}}`` for the detail serializers (``SUPPLIER_STATES``).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -52,6 +53,68 @@ class UpdateRequestKeysRequestDTOSerializer(serializers.Serializer):
 
 class CreateRequestManualRequestDTOSerializer(UpdateRequestKeysRequestDTOSerializer):
     title = serializers.CharField(max_length=255, required=False, allow_null=True, allow_blank=True)
+
+
+# --- the lean reading of the create body (decision 0011) -------------------------------------------------------
+# ``CreateRequestManualRequestDTOSerializer`` costs a deep copy of its fields and a validator chain per key on
+# every call. ``create_body`` accepts only bodies whose every value the serializer accepts unchanged (plain
+# ``str`` / ``int`` / ``null``, within the same limits) and gives the same ``(title, keys)``; for anything else
+# (a wrong type, a number as a string, an empty list, a value over a limit) it answers ``None`` and the view
+# runs the serializer, so every 422 is still the serializer's own. ``qty`` always goes through the serializer's
+# own field (its decimal rules are subtle). ``tests/test_hot_path.py`` compares both on a corpus of bodies.
+_QTY = copy.deepcopy(RequestKeyInputDTOSerializer._declared_fields["qty"])
+_NOT_SET = object()
+
+
+def _char(value: Any, max_length: int, *, allow_blank: bool) -> str | None | object:
+    """What ``CharField(trim_whitespace=True, allow_null=allow_blank)`` would return, or ``_NOT_SET`` to give up."""
+    if value is None:
+        return None if allow_blank else _NOT_SET
+    if type(value) is not str:
+        return _NOT_SET
+    text = value.strip()
+    if not text:
+        return "" if allow_blank else _NOT_SET  # DRF returns "" before its validators run
+    if len(text) > max_length or "\x00" in text:
+        return _NOT_SET
+    try:
+        text.encode()  # a lone surrogate (ProhibitSurrogateCharactersValidator) cannot be encoded
+    except UnicodeEncodeError:
+        return _NOT_SET
+    return text
+
+
+def create_body(data: Any) -> tuple[str | None, list[KeyData]] | None:
+    """``(title, keys)`` as ``CreateRequestManualRequestDTOSerializer`` validates them, or ``None``: ask it."""
+    if type(data) is not dict:
+        return None
+    title: Any = None
+    if "title" in data:
+        title = _char(data["title"], 255, allow_blank=True)
+    raw_keys = data.get("keys")
+    if title is _NOT_SET or type(raw_keys) is not list or not 1 <= len(raw_keys) <= MAX_KEYS:
+        return None
+    keys = []
+    for item in raw_keys:
+        if type(item) is not dict:
+            return None
+        pos, qty = item.get("pos"), item.get("qty")
+        if type(pos) is not int or not 1 <= pos <= _MAX_POS:
+            return None
+        text = _char(item.get("text"), MAX_KEY_TEXT, allow_blank=False)
+        unit = _char(item["unit"], MAX_UNIT, allow_blank=True) if "unit" in item else None
+        note = _char(item["note"], MAX_KEY_NOTE, allow_blank=True) if "note" in item else None
+        if text is _NOT_SET or unit is _NOT_SET or note is _NOT_SET:
+            return None
+        if qty is not None:
+            try:
+                qty = _QTY.run_validation(qty)
+            except serializers.ValidationError:
+                return None
+            if qty <= 0:  # RequestKeyInputDTOSerializer.validate_qty
+                return None
+        keys.append(KeyData(pos=pos, text=text, qty=qty, unit=unit, note=note))  # type: ignore[arg-type]
+    return title, keys
 
 
 class RequestUploadDTOSerializer(serializers.Serializer):
@@ -114,6 +177,29 @@ class UploadPreviewResponseDTOSerializer(serializers.Serializer):
     warnings = ImportWarningDTOSerializer(many=True)
 
 
+class SubmitRequestDTOSerializer(serializers.Serializer):
+    """The submit body is optional; it may carry the response deadline."""
+
+    deadline = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text='Response deadline: in the future, at most 365 days ahead (422 at `["body", "deadline"]`)',
+    )
+
+
+class SetDeadlineRequestDTOSerializer(serializers.Serializer):
+    deadline = serializers.DateTimeField(
+        help_text="The new response deadline: in the future, at most 365 days ahead; reminders and the quote links "
+        "follow it, contacted suppliers are e-mailed"
+    )
+
+
+class CloseRequestResponseDTOSerializer(serializers.Serializer):
+    success = serializers.BooleanField(default=True)
+    requestid = serializers.IntegerField()
+    newstatus = serializers.CharField()
+
+
 class SubmitRequestResponseDTOSerializer(serializers.Serializer):
     success = serializers.BooleanField(default=True)
     requestid = serializers.IntegerField()
@@ -129,6 +215,8 @@ class RequestSummaryDTOSerializer(serializers.Serializer):
     status = serializers.CharField()
     createdat = serializers.DateTimeField(source="created_at")
     updatedat = serializers.DateTimeField(source="updated_at")
+    deadline = serializers.DateTimeField(allow_null=True)
+    closedat = serializers.DateTimeField(source="closed_at", allow_null=True)
     keyscount = serializers.IntegerField(source="keys_count")
 
 
@@ -209,6 +297,8 @@ class RequestDetailDTOSerializer(serializers.Serializer):
     status = serializers.CharField()
     createdat = serializers.DateTimeField(source="created_at")
     updatedat = serializers.DateTimeField(source="updated_at")
+    deadline = serializers.DateTimeField(allow_null=True)
+    closedat = serializers.DateTimeField(source="closed_at", allow_null=True)
     # ``RequestKey`` and the prefetch of ``request_detail_queryset`` both order keys by ``pos``.
     keys = RequestKeyDTOSerializer(many=True)
 
@@ -239,3 +329,52 @@ class ModeratorTaskListResponseDTOSerializer(serializers.Serializer):
 
 class ModeratorTaskDetailDTOSerializer(ModeratorTaskDTOSerializer):
     request = RequestDetailDTOSerializer()
+
+
+# --- moderator links (PUT /moderator/requests/{requestId}/links) -------------------------------------------------
+
+MAX_SUPPLIERS_PER_CALL = 200
+MAX_ID = 2**63 - 1  # a bigint: a larger id is a 422, not a database error
+
+
+class RequestLinkItemDTOSerializer(serializers.Serializer):
+    keyid = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    supplierids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=MAX_SUPPLIERS_PER_CALL,
+        allow_empty=True,
+    )
+
+
+class UpdateRequestLinksRequestDTOSerializer(serializers.Serializer):
+    """Either ``links`` (per key) or ``allkeys: true`` with ``supplierids`` (every key of the request)."""
+
+    links = RequestLinkItemDTOSerializer(many=True, required=False, max_length=MAX_KEYS)
+    allkeys = serializers.BooleanField(required=False, default=False)
+    supplierids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=MAX_SUPPLIERS_PER_CALL
+    )
+    replace = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="false (default): add the links, keep the others (idempotent). true: each key named (every key "
+        "with `allkeys`) ends up with exactly the suppliers given; `supplierids: []` removes a key's links",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        per_key, every = attrs.get("links"), attrs.get("allkeys")
+        if per_key is not None and every:
+            raise serializers.ValidationError({"allkeys": [_("Give either links or allkeys, not both.")]})
+        if every and not attrs.get("supplierids"):
+            raise serializers.ValidationError({"supplierids": [_("Needed with allkeys: the suppliers to link.")]})
+        if not every and per_key is None:
+            raise serializers.ValidationError({"links": [_("Give links, or allkeys with supplierids.")]})
+        if per_key is not None and "supplierids" in attrs:
+            raise serializers.ValidationError({"supplierids": [_("Only with allkeys; give each key's in links.")]})
+        return attrs
+
+    def to_links(self) -> dict[int, list[int]]:
+        merged: dict[int, list[int]] = {}
+        for item in self.validated_data.get("links") or []:
+            merged.setdefault(item["keyid"], []).extend(item["supplierids"])
+        return merged

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from attachments.services import attachment_create
 from core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
+from .deadlines import announce_deadline, validate_deadline
 from .errors import (
     ImportArchiveTooLarge,
     ImportFileTooComplex,
@@ -44,6 +46,7 @@ from .models import MAX_KEY_NOTE, MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, Request, Req
 from .moderation import request_link_known_suppliers, task_open
 from .normalize import clean_key_text, normalize_key_text
 from .selectors import request_matched_suppliers_count
+from .writes import StoredKey, insert_request_with_keys
 
 Loc = tuple[str | int, ...]
 ErrorItem = tuple[Loc, str, str]
@@ -182,24 +185,25 @@ def _qty_fits(qty: Decimal) -> bool:
     return isinstance(exponent, int) and exponent >= -4 and qty < Decimal(10) ** 14
 
 
-def _insert_keys(request: Request, keys: Sequence[KeyLike]) -> None:
-    """One multi-row INSERT for all keys (2,000 keys must import in well under 3 s)."""
+def _stored_keys(keys: Sequence[KeyLike]) -> list[StoredKey]:
+    """The column values of each key: text tidied and normalised, blank unit and note as no value."""
     rows = []
     for key in keys:
         text = clean_key_text(key.text)
         unit = (key.unit or "").strip() or None
-        rows.append(
-            RequestKey(
-                request=request,
-                pos=key.pos,
-                text=text,
-                normalized_text=normalize_key_text(text),
-                qty=key.qty,
-                unit=unit,
-                note=_clean_note(key.note),
-            )
-        )
-    RequestKey.objects.bulk_create(rows, batch_size=MAX_KEYS)
+        rows.append((key.pos, text, normalize_key_text(text), key.qty, unit, _clean_note(key.note)))
+    return rows
+
+
+def _insert_keys(request: Request, keys: Sequence[KeyLike]) -> None:
+    """One multi-row INSERT for all keys (2,000 keys must import in well under 3 s)."""
+    RequestKey.objects.bulk_create(
+        [
+            RequestKey(request=request, pos=pos, text=text, normalized_text=norm, qty=qty, unit=unit, note=note)
+            for pos, text, norm, qty, unit, note in _stored_keys(keys)
+        ],
+        batch_size=MAX_KEYS,
+    )
 
 
 def request_create(
@@ -211,15 +215,11 @@ def request_create(
     source_attachment: Any = None,
     key_loc: Callable[[int, str], Loc] = _key_path,
 ) -> Request:
-    """Create a draft request with its keys, all or nothing."""
+    """Create a draft request with its keys, all or nothing (one statement on PostgreSQL, writes.py)."""
     validate_keys(keys, loc=key_loc)
     title = (title or "").strip() or None
-    with transaction.atomic():
-        request = Request.objects.create(
-            owner=owner, title=title, source_filename=source_filename, source_attachment=source_attachment
-        )
-        _insert_keys(request, keys)
-    return request
+    request = Request(owner=owner, title=title, source_filename=source_filename, source_attachment=source_attachment)
+    return insert_request_with_keys(request, _stored_keys(keys))
 
 
 def request_replace_keys(*, owner: Any, request_id: int, keys: Sequence[KeyLike]) -> Request:
@@ -238,23 +238,29 @@ def request_replace_keys(*, owner: Any, request_id: int, keys: Sequence[KeyLike]
     return request
 
 
-def request_submit(*, owner: Any, request_id: int) -> SubmitResult:
+def request_submit(*, owner: Any, request_id: int, deadline: datetime | None = None) -> SubmitResult:
     """Draft → confirmed, open the moderator task, and link the suppliers already known for its keys.
 
     The transition is a conditional ``UPDATE … WHERE status = 'draft'``: of two concurrent submits exactly
-    one changes the row, the other gets ``invalid_state``.
+    one changes the row, the other gets ``invalid_state``. ``deadline`` (optional, in the future) is set in the
+    same UPDATE (``deadlines.py``).
     """
+    now = timezone.now()
+    if deadline is not None:
+        validate_deadline(deadline, now=now)
     with transaction.atomic():
         changed = (
             Request.objects.owned_by(owner)
             .filter(pk=request_id, status=RequestStatus.DRAFT)
-            .update(status=RequestStatus.CONFIRMED, updated_at=timezone.now())
+            .update(status=RequestStatus.CONFIRMED, updated_at=now, **({"deadline": deadline} if deadline else {}))
         )
         if not changed:
             if Request.objects.owned_by(owner).filter(pk=request_id).exists():
                 raise RequestNotDraft()
             raise RequestNotFound()
         request = Request.objects.get(pk=request_id)
+        if deadline is not None:
+            announce_deadline(request=request, previous=None, changed_at=now)
         task_open(request=request)
         request_link_known_suppliers(request=request)
         matched = request_matched_suppliers_count(request=request)

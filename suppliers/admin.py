@@ -2,12 +2,14 @@
 decisions (made through ``decisions.domain_decide``, the same service as the API) and the URLs seen under a domain.
 """
 
+import re
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import validate_email
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,6 +17,7 @@ from core.domains import InvalidDomain, normalize_url, root_domain
 from core.errors import DomainError
 from core.inn import InvalidInn, normalize_inn
 
+from .checko import CHECKO_OFF_MESSAGE, CheckoClient
 from .decisions import CARD_STATUSES, CardData, domain_decide, domain_url_add
 from .models import MAX_EXTRA_EMAILS, DomainDecision, DomainUrl, Supplier, SupplierSite
 from .search import fold
@@ -49,7 +52,52 @@ class SupplierSiteInline(admin.TabularInline):
     extra = 1
 
 
+CHECKO_OFF_NOTE = _("Checko is off: CHECKO_API_KEY is not set.")
+
+
+class EmailListField(forms.Field):
+    """A list of e-mail addresses typed one per line (commas, semicolons and spaces separate them too).
+
+    Every address is checked on its own; the error names each bad one. Stored as a JSON list (``Supplier.emails``).
+    """
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 60})
+    separators = re.compile(r"[\s,;]+")
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            return [str(item) for item in value]
+        return [item for item in self.separators.split(value or "") if item]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        bad = []
+        for item in value:
+            try:
+                validate_email(item)
+            except forms.ValidationError:
+                bad.append(item)
+        if bad:
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        _("“%(address)s” is not a valid e-mail address."), code="invalid", params={"address": item}
+                    )
+                    for item in bad
+                ]
+            )
+
+
 class SupplierAdminForm(forms.ModelForm):
+    emails = EmailListField(
+        label=_("more e-mails"),
+        required=False,
+        help_text=_("One address per line, besides the sales e-mail."),
+    )
+
     class Meta:
         model = Supplier
         fields = ("type", "inn", "name", "email", "emails", "phone", "comment")
@@ -61,25 +109,37 @@ class SupplierAdminForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from None
 
     def clean_emails(self) -> list[str]:
-        emails = self.cleaned_data.get("emails") or []
-        if not isinstance(emails, list) or not all(isinstance(item, str) for item in emails):
-            raise forms.ValidationError(_('Enter a JSON list of e-mail addresses, e.g. ["info@example.ru"].'))
+        emails: list[str] = []
+        for item in self.cleaned_data.get("emails") or []:
+            if item.lower() not in emails:
+                emails.append(item.lower())
         if len(emails) > MAX_EXTRA_EMAILS:
             raise forms.ValidationError(_("At most %(limit)s extra e-mail addresses.") % {"limit": MAX_EXTRA_EMAILS})
-        validator = forms.EmailField()
-        return [validator.clean(item).lower() for item in emails]
+        return emails
 
 
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
     form = SupplierAdminForm
     inlines = [SupplierSiteInline]
-    list_display = ("name", "inn", "type", "email", "checko_updated_at", "checko_error", "updated_at")
+    list_display = ("name", "inn", "type", "email", "checko_updated_at", "checko_problem", "updated_at")
     list_filter = ("type",)
     search_fields = ("search_text",)  # matched by ``get_search_results``, case-folded (suppliers/search.py)
     readonly_fields = ("checko_data", "checko_updated_at", "checko_error", "created_at", "updated_at")
     actions = ["refresh_checko"]
     ordering = ("name", "id")
+
+    @admin.display(description=_("checko error"), ordering="checko_error")
+    def checko_problem(self, obj: Supplier) -> str:
+        """Blank for "Checko is off": that is said once, above the list, not on every row."""
+        return "" if obj.checko_error in (None, CHECKO_OFF_MESSAGE) else obj.checko_error
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if request.method == "GET" and not CheckoClient.from_settings().enabled:
+            off = str(CHECKO_OFF_NOTE)
+            if not any(str(note.message) == off for note in messages.get_messages(request)):  # e.g. from the action
+                self.message_user(request, off, messages.INFO)
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Supplier], search_term: str
@@ -114,7 +174,7 @@ class SupplierAdmin(admin.ModelAdmin):
             ) % {"count": queued}
             self.message_user(request, message, messages.SUCCESS)
         else:
-            self.message_user(request, _("Checko is off: CHECKO_API_KEY is not set."), messages.WARNING)
+            self.message_user(request, CHECKO_OFF_NOTE, messages.WARNING)
 
 
 class DomainDecisionForm(forms.ModelForm):
@@ -142,17 +202,20 @@ class DomainDecisionForm(forms.ModelForm):
         self.decision: DomainDecision | None = None
 
     def clean_domain(self) -> str:
+        given = self.cleaned_data["domain"]
         try:
-            return root_domain(self.cleaned_data["domain"])
+            root = root_domain(given)
         except InvalidDomain as exc:
             raise forms.ValidationError(str(exc)) from None
+        self.given_domain = given.strip()  # a URL given here is kept by the service (not the home page)
+        return root
 
     def validate_unique(self) -> None:
         """One row per root is the service's rule (deciding again replaces the verdict), not a form error."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        domain = data.get("domain") or self.instance.domain
+        domain = getattr(self, "given_domain", None) or data.get("domain") or self.instance.domain
         if self.errors or not domain:
             return data
         status = data["status"]

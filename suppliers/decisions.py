@@ -1,13 +1,17 @@
 """Domain decisions: a moderator's verdict on a root domain and its effects on cards and the blacklist.
 
 - ``supplier`` / ``reseller``: the card with the card data's INN is created, or updated when it exists,
-  and receives the domain's URLs as sites (a URL owned by another card is a 409 ``duplicate_url``).
+  and receives the domain's URLs as sites. A root that another card already has a site under is refused
+  (409 ``duplicate_domain`` naming that card), so one root never ends up on two cards; a URL owned by another
+  card is a 409 ``duplicate_url``.
 - ``blacklist``: the root joins the global domain blacklist (with the domain's URLs as examples), which
   unticks every not-yet-contacted recipient under it in all requests.
 - ``pending``: the domain stays in the moderators' queue.
 
 A decision is one row per root domain; deciding again replaces the verdict. Everything happens in one
-transaction, so a refused card leaves the previous decision untouched.
+transaction, so a refused card leaves the previous decision untouched. A URL given as the domain
+(``https://x.ru/catalog``) is recorded under its root and kept as the card's (or the blacklist's) URL; the home
+page stands in only when the root has no URL at all.
 """
 
 from dataclasses import dataclass
@@ -15,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from blacklist.selectors import is_domain_blacklisted
@@ -23,9 +28,9 @@ from core.domains import InvalidDomain, normalize_url, root_domain
 from core.errors import ValidationFailed
 from core.inn import InvalidInn, normalize_inn
 
-from .errors import DomainDecisionNotFound, DomainIsBlacklisted
-from .models import DomainDecision, DomainDecisionStatus, DomainUrl, Supplier
-from .services import SupplierFields, supplier_create, supplier_update
+from .errors import DomainDecisionNotFound, DomainIsBlacklisted, DomainOnAnotherCard
+from .models import DomainDecision, DomainDecisionStatus, DomainUrl, Supplier, SupplierSite
+from .services import SupplierFields, summary_of, supplier_create, supplier_update
 from .signals import domain_decided
 
 CARD_STATUSES = (DomainDecisionStatus.SUPPLIER, DomainDecisionStatus.RESELLER)
@@ -93,6 +98,8 @@ def domain_decide(
         raise ValidationFailed([(("card",), NEEDS_CARD, "missing")])
     with transaction.atomic():
         supplier: Supplier | None = None
+        if status != DomainDecisionStatus.PENDING and _is_url(domain):
+            domain_url_add(domain=root, url=domain)  # kept: the URL the moderator gave, not the home page
         if status in CARD_STATUSES:
             assert card is not None
             supplier = _apply_card(root=root, status=status, card=card, urls=_urls_for_effect(root))
@@ -119,6 +126,11 @@ def domain_decide(
     return decision
 
 
+def _is_url(value: str) -> bool:
+    """``https://x.ru/a``, ``x.ru/catalog``: a URL, not a bare host name (``WWW.X.RU``, ``x.ru``)."""
+    return "/" in value.strip().rstrip("/") or "://" in value
+
+
 def _urls_for_effect(root: str) -> list[str]:
     """The domain's URLs for a card or the blacklist; with none seen yet, its home page (recorded).
 
@@ -134,6 +146,15 @@ def _apply_card(*, root: str, status: str, card: CardData, urls: list[str]) -> S
         inn = normalize_inn(card.inn)
     except InvalidInn as exc:
         raise ValidationFailed([(("card", "inn"), str(exc), "value_error")]) from None
+    other = SupplierSite.objects.filter(root_domain=root).exclude(supplier__inn=inn).select_related("supplier").first()
+    if other is not None:
+        holder = other.supplier
+        detail = _("The domain %(domain)s already belongs to the card “%(name)s” (INN %(inn)s).") % {
+            "domain": root,
+            "name": holder.name,
+            "inn": holder.inn,
+        }
+        raise DomainOnAnotherCard(detail, domain=root, existingsupplier=summary_of(holder))
     given: dict[str, Any] = {"type": status, "name": card.name, "email": card.email}
     for name in ("emails", "phone", "comment"):
         if getattr(card, name) is not None:

@@ -32,3 +32,10 @@ class DomainIsBlacklisted(Conflict):
 
     code = "domain_blacklisted"
     default_detail = _("This domain is in the global blacklist; remove it from there first.")
+
+
+class DomainOnAnotherCard(Conflict):
+    """A supplier / reseller decision for a root that another card already has a site under: the body names it."""
+
+    code = "duplicate_domain"
+    default_detail = _("This domain already belongs to another supplier.")

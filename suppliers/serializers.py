@@ -133,13 +133,17 @@ class SupplierConflictSerializer(serializers.Serializer):
 
 
 class DomainDecisionConflictSerializer(serializers.Serializer):
-    """409 of a card decision: the root is globally blacklisted, or one of its URLs is on another card."""
+    """409 of a card decision: the root is globally blacklisted, already on another card, or one of its URLs is."""
 
     detail = serializers.CharField()
-    code = serializers.CharField(help_text="domain_blacklisted or duplicate_url")
-    domain = serializers.CharField(required=False, help_text="domain_blacklisted: the blacklisted root")
+    code = serializers.CharField(help_text="domain_blacklisted, duplicate_domain or duplicate_url")
+    domain = serializers.CharField(
+        required=False, help_text="domain_blacklisted: the blacklisted root; duplicate_domain: the root on another card"
+    )
     url = serializers.CharField(required=False, help_text="duplicate_url: the URL already taken")
-    existingsupplier = ExistingSupplierSerializer(required=False, help_text="duplicate_url: the card holding it")
+    existingsupplier = ExistingSupplierSerializer(
+        required=False, help_text="duplicate_domain / duplicate_url: the card holding it"
+    )
 
 
 class DomainDecisionCardDataDTOSerializer(serializers.Serializer):

@@ -48,8 +48,12 @@ class SupplierFields:
         }
 
 
-def _summary(supplier: Supplier) -> dict[str, Any]:
+def summary_of(supplier: Supplier) -> dict[str, Any]:
+    """``{supplierid, name, urls}``: how a 409 names the card that holds an INN, a URL or a root domain."""
     return {"supplierid": supplier.pk, "name": supplier.name, "urls": [site.url for site in supplier.sites.all()]}
+
+
+_summary = summary_of
 
 
 def _clean_urls(urls: Iterable[str]) -> list[tuple[str, str]]:

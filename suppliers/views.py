@@ -69,6 +69,7 @@ class ModeratorSupplierViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="list_moderator_suppliers_moderator_suppliers_get",
+        summary="List supplier cards",
         parameters=[ModeratorSupplierListQuerySerializer],
         responses={200: SupplierCardDTOSerializer(many=True)},
         tags=MODERATOR_TAGS,
@@ -80,6 +81,7 @@ class ModeratorSupplierViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="create_moderator_supplier_moderator_suppliers_post",
+        summary="Create a supplier card",
         request=SupplierCardCreateSerializer,
         responses={
             200: SupplierCardDTOSerializer,
@@ -95,6 +97,7 @@ class ModeratorSupplierViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="get_moderator_supplier_moderator_suppliers__supplierId__get",
+        summary="Get a supplier card",
         parameters=[OpenApiParameter("supplierId", int, OpenApiParameter.PATH)],
         responses={200: SupplierCardDTOSerializer},
         tags=MODERATOR_TAGS,
@@ -104,6 +107,7 @@ class ModeratorSupplierViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="update_moderator_supplier_moderator_suppliers__supplierId__put",
+        summary="Update a supplier card",
         parameters=[OpenApiParameter("supplierId", int, OpenApiParameter.PATH)],
         request=SupplierCardUpdateSerializer,
         responses={
@@ -123,7 +127,7 @@ class ModeratorSupplierViewSet(viewsets.GenericViewSet):
         return Response(SupplierCardDTOSerializer(supplier_get(supplier_id=supplierId)).data)
 
 
-DECISION_TAGS = ["ModeratorDomainDecision"]
+DECISION_TAGS = MODERATOR_TAGS
 DOMAIN = OpenApiParameter("domain", str, OpenApiParameter.PATH, description="Any form; the root domain is used.")
 
 
@@ -155,7 +159,9 @@ class DomainDecisionViewSet(viewsets.ViewSet):
         responses={
             200: DomainDecisionResponseDTOSerializer,
             409: OpenApiResponse(
-                DomainDecisionConflictSerializer, description="duplicate_url, or domain_blacklisted for a card decision"
+                DomainDecisionConflictSerializer,
+                description="duplicate_domain (the root is on another card, named), duplicate_url, or "
+                "domain_blacklisted for a card decision",
             ),
         },
         tags=DECISION_TAGS,

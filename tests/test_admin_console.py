@@ -150,4 +150,6 @@ def test_moderator_cannot_delete_users_or_touch_groups(console: Client, alice: U
 def test_moderator_sees_the_console_apps_only(console: Client) -> None:
     apps = {app["app_label"] for app in console.get("/admin/").context["app_list"]}
 
-    assert apps == {"accounts", "attachments", "blacklist", "discovery", "messaging", "requests_app", "suppliers"}
+    assert apps == {
+        "accounts", "attachments", "blacklist", "discovery", "messaging", "quotes", "requests_app", "suppliers",
+    }  # fmt: skip

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from core.durations import parse_duration, parse_duration_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -191,6 +193,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # kombu's default is ./control in the working directory
         "store_processed": False,
     }
 else:
@@ -229,6 +232,31 @@ CELERY_BEAT_SCHEDULE["messaging.requeue_stuck_messages"] = {
     "task": "messaging.requeue_stuck_messages",
     "schedule": 60.0,
 }
+# Replies come back (docs/messaging.md): every supplier e-mail's Reply-To is REPLY_MAILBOX plus a per-recipient
+# token (rfq+<token>@…); that mailbox is read over IMAP_URL (imaps://user:pass@host:993/INBOX, or imap://… with
+# STARTTLS), or, without IMAP_URL, from the local maildir INBOUND_MAILDIR (var/inbox; drop .eml files into new/).
+REPLY_MAILBOX = env.str("REPLY_MAILBOX", default="rfq@b2b.localhost")
+IMAP_URL = env.str("IMAP_URL", default="")
+IMAP_CA_FILE = env.str("IMAP_CA_FILE", default="")  # an extra CA for the server's certificate (self-signed)
+IMAP_ALLOW_PLAINTEXT = env.bool("IMAP_ALLOW_PLAINTEXT", default=False)  # imap:// without STARTTLS (tests only)
+IMAP_TIMEOUT_SECONDS = env.float("IMAP_TIMEOUT_SECONDS", default=30.0)
+IMAP_IDLE_SECONDS = env.float("IMAP_IDLE_SECONDS", default=600.0)  # one IDLE of watch_mailbox (< 29 min)
+INBOUND_MAILDIR = env.str("INBOUND_MAILDIR", default="") or str(VAR_DIR / "inbox")
+INBOUND_POLL_SECONDS = env.float("INBOUND_POLL_SECONDS", default=60.0)
+INBOUND_MAX_MESSAGE_BYTES = env.int("INBOUND_MAX_MESSAGE_BYTES", default=50 * 1024 * 1024)
+INBOUND_MAX_ATTACHMENTS = env.int("INBOUND_MAX_ATTACHMENTS", default=20)
+INBOUND_FETCH_BUDGET_SECONDS = env.float("INBOUND_FETCH_BUDGET_SECONDS", default=120.0)  # per run; the rest next run
+CELERY_BEAT_SCHEDULE["messaging.fetch_replies"] = {
+    "task": "messaging.fetch_replies",
+    "schedule": INBOUND_POLL_SECONDS,
+}
+# Deadlines (docs/deadlines.md): reminders to contacted suppliers that have not answered, this long before a
+# request's deadline ("48h,24h"; units s, m, h, d; empty = no reminders), and the automatic close of a request
+# this long after its deadline and its last activity. A bad value stops the process (core/durations.py).
+REMINDER_OFFSETS = parse_duration_list("REMINDER_OFFSETS", env.str("REMINDER_OFFSETS", default="48h,24h"))
+AUTO_CLOSE_AFTER = parse_duration("AUTO_CLOSE_AFTER", env.str("AUTO_CLOSE_AFTER", default="14d"))
+CELERY_BEAT_SCHEDULE["messaging.plan_reminders"] = {"task": "messaging.plan_reminders", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["messaging.close_stale_requests"] = {"task": "messaging.close_stale_requests", "schedule": 3600.0}
 
 # --- discovery ---
 # Web discovery (docs/discovery.md): which search provider answers (empty = the feature is off), where it is,
@@ -281,6 +309,22 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.add_error_responses",
+    ],
+    # The sections of ReDoc and Swagger UI, in this order; every /moderator/ operation is under "Moderator"
+    # (tests/test_schema_tags.py). Names as in the reference contract; descriptions shown above each section.
+    "TAGS": [
+        {"name": "System", "description": "Health probes."},
+        {"name": "Auth", "description": "Log in with a one-time code sent by e-mail, then JWT."},
+        {"name": "UserRequests", "description": "The buyer's requests for quotation and their keys."},
+        {"name": "Attachments", "description": "The buyer's files, attached to the e-mails to suppliers."},
+        {"name": "UserMessaging", "description": "Recipients, mailings, messages and quotes of a request."},
+        {"name": "UserBlacklist", "description": "Companies (by INN) the buyer never wants to e-mail."},
+        {"name": "Suppliers", "description": "The supplier base, as buyers search it."},
+        {
+            "name": "Moderator",
+            "description": "Moderators only (staff in the moderators group): tasks, supplier links, supplier "
+            "cards, domain decisions, web discovery and the domain blacklist.",
+        },
     ],
 }
 
@@ -361,3 +405,16 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Quotes (docs/quotes.md, decision 0015) ------------------------------------------------
+# The absolute base of the links in supplier e-mails (the quote page /q/<token> is served by the web process).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A quote link closes at the request's deadline; without a deadline this many days after it was made.
+QUOTE_LINK_TTL_DAYS = env.int("QUOTE_LINK_TTL_DAYS", default=30)
+# Requests to the quote page per 10 minutes, per link and per client address (cache-based; over → 429 page).
+QUOTE_PAGE_RATE_PER_TOKEN = env.int("QUOTE_PAGE_RATE_PER_TOKEN", default=120)
+QUOTE_PAGE_RATE_PER_IP = env.int("QUOTE_PAGE_RATE_PER_IP", default=600)
+QUOTE_PAGE_RATE_WINDOW_SECONDS = 600
+# A quote form carries five fields per key (2,000 keys); Django's default of 1,000 form fields would refuse it.
+# JSON API bodies are not counted (core.parsers); the admin's forms are far below this.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=12000)

@@ -54,7 +54,8 @@ def test_email_arrives_with_headers_body_and_attachments(alice, alice_client, sm
     assert received.rcpt_tos == [suppliers[0].email]
     assert email["To"] == suppliers[0].email
     assert email["From"] == "B2B Platform <noreply@b2b.localhost>"
-    assert email["Reply-To"] == alice.email
+    token = Recipient.objects.get(request=request, supplier=suppliers[0]).reply_token
+    assert email["Reply-To"] == f"rfq+{token}@b2b.localhost"  # replies come back to the platform (issue 18)
     assert email["Subject"] == "RFQ: flanges"
     assert email["Message-ID"] == message.message_id
     assert re.fullmatch(rf"<msg-{message.pk}\.[0-9a-f]{{16}}@b2b\.localhost>", message.message_id)

@@ -81,7 +81,10 @@ def test_the_russian_email_reads_russian_with_russian_numbers_and_the_buyers_con
     assert f"Запрос «Фланцы <DN100>» № {request.pk} от 03.12.2026:" in text
     assert f"1. {request.keys.get(pos=1).text} — 1{NBSP}250,5 шт. (<ГОСТ>)" in text
     assert "— 12,5 м" in text
-    assert f"Пожалуйста, ответьте на это письмо или напишите нам на {alice.email}." in text
+    assert (
+        f"Пожалуйста, ответьте на это письмо: ответ сохранится в заявке, а покупатель ({alice.email}) получит копию."
+        in text
+    )
     assert "С уважением,\nИван <Петров>" in text
     assert 'ООО "Ромашка", филиал, ИНН 7707083893\nКонтактное лицо: Иван Петров\nТел.: +7 (495) 123-45-67' in text
     assert f"Эл. почта: {alice.email}" in text

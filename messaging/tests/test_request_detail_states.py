@@ -139,8 +139,19 @@ def test_a_linked_supplier_is_shown_to_the_buyer_as_new_until_contacted(alice, m
         }
     ]
     assert keys[1]["suppliers"] == []
-    # A candidate only: it becomes a recipient when the buyer ticks it.
-    assert alice_client.get(f"{REQUESTS}/{request_id}/recipients").json() == {"recipients": []}
+    # A candidate: listed unticked among the recipients (issue 18) until the buyer ticks it.
+    candidate = {
+        "supplierid": supplier.pk,
+        "selected": False,
+        "suppliername": "ООО Фланец",
+        "inn": supplier.inn,
+        "email": supplier.email,
+        "isreseller": False,
+        "sendstatus": "notsent",
+        "replystatus": "none",
+        "blockedreason": None,
+    }
+    assert alice_client.get(f"{REQUESTS}/{request_id}/recipients").json() == {"recipients": [candidate]}
 
     ticked = alice_client.put(
         f"{REQUESTS}/{request_id}/recipients",
@@ -158,6 +169,7 @@ def test_a_linked_supplier_is_shown_to_the_buyer_as_new_until_contacted(alice, m
                 "email": supplier.email,
                 "isreseller": False,
                 "sendstatus": "notsent",
+                "replystatus": "none",
                 "blockedreason": None,
             }
         ]

@@ -26,6 +26,7 @@ SEND = {"subject": "RFQ: flanges", "body": "Please quote."}
 MESSAGE_DTO_KEYS = {
     "id", "requestid", "supplierid", "suppliername", "toemail", "direction", "subject", "bodypreview", "status",
     "attempts", "lasterror", "messageid", "inreplyto", "attachmentids", "isdeleted", "createdat", "sentat",
+    "fromemail", "bouncedat",
 }  # fmt: skip
 
 
@@ -59,6 +60,7 @@ def test_put_recipients_mirrors_the_checkboxes_sorted_by_supplier(alice, alice_c
                 "email": card.email,
                 "isreseller": False,
                 "sendstatus": "notsent",
+                "replystatus": "none",
                 "blockedreason": None,
             }
             for card, selected in ((first, True), (second, False))
@@ -128,6 +130,7 @@ def test_send_queues_one_message_per_ticked_recipient_and_delivers_after_commit(
         "sentcount": 2,
         "skippedalreadysent": 0,
         "skippedblacklisted": 0,
+        "skippedsuppressed": 0,
         "messageids": body["messageids"],
     }
     messages = Message.objects.filter(pk__in=body["messageids"]).order_by("supplier_id")

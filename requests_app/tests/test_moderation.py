@@ -341,7 +341,7 @@ MOVES = {"take": tasks_take, "finish": tasks_finish, "reopen": tasks_reopen}
         (PENDING, "finish", 0, PENDING),
         (PENDING, "reopen", 0, PENDING),
         (IN_PROGRESS, "take", 0, IN_PROGRESS),
-        (IN_PROGRESS, "finish", 1, DONE),
+        (IN_PROGRESS, "finish", 0, IN_PROGRESS),  # another moderator's task: only its assignee marks it done
         (IN_PROGRESS, "reopen", 1, PENDING),
         (DONE, "take", 0, DONE),
         (DONE, "finish", 0, DONE),

@@ -117,6 +117,8 @@ def test_list_shows_own_requests_newest_first_with_keys_count(alice, bob, alice_
         "status": "draft",
         "createdat": body["items"][1]["createdat"],
         "updatedat": body["items"][1]["updatedat"],
+        "deadline": None,
+        "closedat": None,
         "keyscount": 2,
     }
     assert body["items"][1]["createdat"].startswith(str(old.created_at.year))

@@ -50,7 +50,7 @@ def test_add_through_admin_normalises_sites_and_indexes_domains(admin_client, ch
         "inn": "77 07 083893",
         "name": "Romashka",
         "email": "sales@romashka-mail.ru",
-        "emails": '["Info@Extra.ru"]',
+        "emails": "Info@Extra.ru",
         "phone": "",
         "comment": "",
         **_inline("sites", [{"url": "HTTPS://SPB.Romashka.RU/"}]),
@@ -74,7 +74,7 @@ def test_admin_rejects_bad_inn_and_bad_url(admin_client) -> None:
         "inn": "7707083894",
         "name": "X",
         "email": "a@x.ru",
-        "emails": "[]",
+        "emails": "",
         **_inline("sites", [{"url": "ftp://x.ru"}]),
     }
     response = admin_client.post(f"{ADMIN}add/", data)
@@ -130,8 +130,29 @@ def test_supplier_decision_in_the_admin_creates_the_card_through_the_service(con
     assert (decision.domain, decision.status, decision.decided_by) == ("flanec-snab.ru", "supplier", moderator)
     card = decision.supplier
     assert (card.inn, card.name, card.type) == ("7707083893", "ООО Фланец-Снаб", "supplier")
-    assert [site.url for site in card.sites.all()] == ["https://flanec-snab.ru"]
+    # The URL given is kept (before issue 21 the card got the home page instead).
+    assert [site.url for site in card.sites.all()] == ["https://www.flanec-snab.ru/catalog"]
     assert console.get(f"{DECISIONS}{decision.pk}/change/").status_code == 200
+
+
+def test_admin_decision_for_a_root_on_another_card_names_that_card(console) -> None:
+    owner = SupplierFactory(inn="7702070139", name="ООО Первый")
+    SupplierSiteFactory(supplier=owner, url="https://flanec-snab.ru/")
+    form = {
+        "domain": "flanec-snab.ru",
+        "status": "supplier",
+        "card_inn": "7707083893",
+        "card_name": "ООО Второй",
+        "card_email": "sales@flanec-snab.ru",
+    }
+
+    response = console.post(f"{DECISIONS}add/", form)
+
+    assert response.status_code == 200
+    errors = str(response.context["adminform"].form.non_field_errors())
+    assert "ООО Первый" in errors and "7702070139" in errors
+    assert list(Supplier.objects.values_list("pk", flat=True)) == [owner.pk]
+    assert not DomainDecision.objects.exists()
 
 
 def test_admin_decision_needs_card_fields_and_shows_service_refusals(console) -> None:

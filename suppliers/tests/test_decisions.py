@@ -258,31 +258,65 @@ def test_card_decision_on_a_blacklisted_root_is_409_and_creates_no_card(moderato
     assert (decision.status, decision.comment, decision.supplier_id) == ("pending", "look later", None)
 
 
-def test_url_on_another_suppliers_card_is_409_duplicate_url(moderator_client, checko_off) -> None:
+def test_a_root_on_another_suppliers_card_is_409_duplicate_domain_naming_that_card(
+    moderator_client, checko_off
+) -> None:
+    # Before issue 21 a second card silently got the same root (any of its URLs not on the first card).
     owner = SupplierFactory(inn="7702070139", name="Owner LLC")
     SupplierSiteFactory(supplier=owner, url="https://romashka.ru/catalog")
     domain_url_add(domain=ROOT, url="https://romashka.ru/new")
-    domain_url_add(domain=ROOT, url="https://romashka.ru/catalog")
     response = _decide(moderator_client, "supplier", carddata=_carddata())
     assert response.status_code == 409, response.json()
     assert response.json() == {
-        "detail": "This URL already belongs to another supplier.",
-        "code": "duplicate_url",
-        "url": "https://romashka.ru/catalog",
+        "detail": "The domain romashka.ru already belongs to the card “Owner LLC” (INN 7702070139).",
+        "code": "duplicate_domain",
+        "domain": ROOT,
         "existingsupplier": {"supplierid": owner.pk, "name": "Owner LLC", "urls": ["https://romashka.ru/catalog"]},
     }
     assert list(Supplier.objects.values_list("pk", flat=True)) == [owner.pk]
     assert not DomainDecision.objects.exists()
 
 
-def test_home_page_on_another_suppliers_card_is_409_and_not_recorded(moderator_client, checko_off) -> None:
+def test_a_root_on_another_card_is_refused_for_a_reseller_and_an_existing_card_too(
+    moderator_client, checko_off
+) -> None:
     owner = SupplierFactory(inn="7702070139")
     SupplierSiteFactory(supplier=owner, url="https://romashka.ru")  # as the services store it
-    response = _decide(moderator_client, "supplier", carddata=_carddata())
+    other = SupplierFactory(inn="7707083893")  # the INN of the card data: an existing, different card
+    response = _decide(moderator_client, "reseller", carddata=_carddata())
     assert response.status_code == 409, response.json()
-    assert response.json()["code"] == "duplicate_url" and response.json()["url"] == "https://romashka.ru"
-    assert Supplier.objects.count() == 1
+    assert response.json()["code"] == "duplicate_domain"
+    assert response.json()["existingsupplier"]["supplierid"] == owner.pk
+    assert not other.sites.exists()
     assert not DomainDecision.objects.exists() and not DomainUrl.objects.exists()
+
+
+def test_the_card_that_holds_the_root_may_be_decided_again(moderator_client, checko_off) -> None:
+    owner = SupplierFactory(inn="7707083893")
+    SupplierSiteFactory(supplier=owner, url="https://romashka.ru")
+    response = _decide(moderator_client, "supplier", carddata=_carddata())
+    assert response.status_code == 200, response.json()
+    assert response.json()["supplierid"] == owner.pk
+
+
+def test_an_e_mail_under_the_root_does_not_make_a_card_hold_it(moderator_client, checko_off) -> None:
+    SupplierFactory(inn="7702070139", email="sales@romashka.ru")  # no site under the root
+    response = _decide(moderator_client, "supplier", carddata=_carddata())
+    assert response.status_code == 200, response.json()
+
+
+def test_a_url_given_as_the_domain_is_kept_not_replaced_by_the_home_page(moderator_client, checko_off) -> None:
+    response = moderator_client.post(
+        _url("https://www.romashka.ru/catalog/flanges"), {"status": "supplier", "carddata": _carddata()}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["urls"] == ["https://www.romashka.ru/catalog/flanges"]
+    assert response.json()["card"]["urls"] == ["https://www.romashka.ru/catalog/flanges"]
+
+
+def test_a_url_given_to_a_blacklist_decision_is_its_example(moderator) -> None:
+    domain_decide(domain="https://romashka.ru/bad-page", status="blacklist", moderator=moderator)
+    assert list(DomainBlacklistUrl.objects.values_list("url", flat=True)) == ["https://romashka.ru/bad-page"]
 
 
 # --- blacklist ------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ The routes come from the URLconf, so a new route is tested the day it is added; 
 names an object kind the seeded world does not have fails ``test_every_object_route_is_covered``.
 """
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.security.routes import Route, api_routes, object_routes
@@ -19,8 +21,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("request-recipients", "put"): {"recipients": [{"supplierid": 1, "selected": True}]},
     ("request-send", "post"): {"subject": "RFQ", "body": "Please quote", "attachrequestfile": False},
     ("request-send-new", "post"): {"subject": "RFQ", "body": "Please quote", "attachrequestfile": False},
+    ("request-deadline", "put"): {"deadline": (timezone.now() + timedelta(days=30)).isoformat()},
 }
-SEEDED_KINDS = {"requestId", "attachmentId", "messageId", "inn"}
+SEEDED_KINDS = {"requestId", "attachmentId", "messageId", "inn", "supplierId"}
 
 CALLS = [(route, method) for route in object_routes() for method in route.methods]
 

@@ -5,6 +5,7 @@ suites do not depend on other apps' test factories.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,9 @@ from django.utils import timezone
 from attachments.services import attachment_create
 from blacklist.models import DomainBlacklistEntry, InnBlacklistEntry
 from discovery.models import DiscoveredDomain, KeySearch, SearchHit, SearchRun, SearchStatus
-from messaging.models import Mailing, MailingKind, Message, MessageStatus
+from messaging.models import Mailing, MailingKind, Message, MessageStatus, UnmatchedMail
+from quotes.models import Award, Quote, QuoteLine, QuoteSource, QuoteStatus
+from quotes.services import link_ensure
 from requests_app.models import ModeratorTask, Request, RequestKey, RequestStatus
 from requests_app.normalize import normalize_key_text
 from suppliers.models import DomainDecision, DomainDecisionStatus, Supplier, SupplierSite
@@ -65,6 +68,14 @@ def build_world(*, owner: Any, moderator: Any | None = None) -> World:
         sent_at=timezone.now(),
     )
     run = _search_run(confirmed, moderator)
+    _quote(confirmed, supplier)
+    UnmatchedMail.objects.create(  # a reply nothing matched, waiting in the moderators' queue (issue 18)
+        message_id="<stray-1@elsewhere.example>",
+        from_email="stray@elsewhere.example",
+        subject="Re: RFQ",
+        reason="No request matched",
+        raw=b"From: stray@elsewhere.example\r\nSubject: Re: RFQ\r\n\r\nOur price: 100.\r\n",
+    )
     return World(
         ids={
             "requestId": confirmed.pk,
@@ -90,6 +101,18 @@ def _request(owner: Any, title: str, status: str) -> Request:
         for pos, text in enumerate(texts, start=1)
     )
     return request
+
+
+def _quote(request: Request, supplier: Supplier) -> None:
+    """The supplier's quote link, a submitted quote of one line and the buyer's award of that key."""
+    link = link_ensure(request=request, supplier_id=supplier.pk)
+    key = request.keys.order_by("pos").first()
+    quote = Quote.objects.create(
+        request=request, supplier=supplier, status=QuoteStatus.SUBMITTED, revision=1, is_current=True,
+        source=QuoteSource.PORTAL, link=link, submitted_at=timezone.now(),
+    )  # fmt: skip
+    QuoteLine.objects.create(quote=quote, key=key, price=Decimal("1250.50"), lead_time_days=14)
+    Award.objects.create(request=request, key=key, supplier=supplier)
 
 
 def _search_run(request: Request, moderator: Any) -> SearchRun:

@@ -1,4 +1,7 @@
-"""Creates a demo superuser for the embedded mode when no superuser exists yet."""
+"""Creates a demo superuser for the embedded mode when no superuser exists yet.
+
+Prints one line, shown by ``scripts/run_embedded.sh``: the credentials only when it has just created the admin.
+"""
 
 from typing import Any
 
@@ -16,7 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write("A superuser exists; demo admin not created.")
+            # No credentials here: the demo admin may never have existed, or its password has been changed.
+            self.stdout.write(
+                "A superuser exists, so no demo admin was created: log in with that superuser's e-mail and password"
+                " (`.venv/bin/python manage.py changepassword <e-mail>` sets a new one)."
+            )
             return
         User.objects.create_superuser(options["email"], options["password"])
         self.stdout.write(f"Demo admin created: {options['email']} / {options['password']}")
