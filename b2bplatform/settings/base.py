@@ -411,6 +411,9 @@ LOGGING = {
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A quote link closes at the request's deadline; without a deadline this many days after it was made.
 QUOTE_LINK_TTL_DAYS = env.int("QUOTE_LINK_TTL_DAYS", default=30)
+# Django's cache holds the quote page's rate-limit counters: process-local by default (the embedded mode);
+# set CACHE_URL=redis://127.0.0.1:6379/2 with several web processes so that they count together.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Requests to the quote page per 10 minutes, per link and per client address (cache-based; over → 429 page).
 QUOTE_PAGE_RATE_PER_TOKEN = env.int("QUOTE_PAGE_RATE_PER_TOKEN", default=120)
 QUOTE_PAGE_RATE_PER_IP = env.int("QUOTE_PAGE_RATE_PER_IP", default=600)
