@@ -10,6 +10,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.authentication import forget_all as forget_cached_users
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from requests_app.reads import forget_cached_details
 
 
 def _client_for(user: User | None) -> APIClient:
@@ -21,8 +22,10 @@ def _client_for(user: User | None) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _no_cached_users():
-    """Each test starts with an empty JWT user cache (accounts/authentication.py): ids repeat after rollbacks."""
+    """Each test starts with an empty JWT user cache (accounts/authentication.py) and detail cache
+    (requests_app/reads.py): ids repeat after rollbacks."""
     forget_cached_users()
+    forget_cached_details()
 
 
 @pytest.fixture

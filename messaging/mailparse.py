@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
@@ -102,10 +102,15 @@ def header_text(message: EmailMessage, name: str) -> str:
         return ""
     if value is None:
         return ""
-    try:
-        text = str(make_header(decode_header(str(value))))
-    except Exception:  # noqa: BLE001 — bad encoded-words, unknown charsets: keep the raw text
-        text = str(value)
+    if isinstance(value, Header):  # raw 8-bit bytes in the header: RFC 6532 UTF-8, or a legacy charset
+        text = "".join(
+            decode_bytes(part, None) if isinstance(part, bytes) else part for part, _charset in decode_header(value)
+        )
+    else:
+        try:
+            text = str(make_header(decode_header(str(value))))
+        except Exception:  # noqa: BLE001 — bad encoded-words, unknown charsets: keep the raw text
+            text = str(value)
     text = text.encode("utf-8", errors="replace").decode("utf-8")
     return " ".join(text.split())[:MAX_HEADER_CHARS]
 

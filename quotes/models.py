@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 CURRENCIES = ("RUB", "USD", "EUR", "CNY", "KZT", "BYN")
@@ -19,6 +20,7 @@ MAX_ANALOGUE = 500
 MAX_LINE_COMMENT = 1000
 MAX_QUOTE_COMMENT = 5000
 MAX_QUOTE_FILES = 10
+MAX_ID = 2**63 - 1  # a bigint: larger ids match nothing (SQLite cannot even bind them: OverflowError, a 500)
 
 
 class QuoteLinkRevokeReason(models.TextChoices):
@@ -70,7 +72,10 @@ class QuoteLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"link of supplier {self.supplier_id} on request {self.request_id}"
+        return gettext("link of supplier %(supplier)s on request %(request)s") % {
+            "supplier": self.supplier_id,
+            "request": self.request_id,
+        }
 
     def ttl_expires_at(self) -> datetime:
         return self.created_at + timedelta(days=settings.QUOTE_LINK_TTL_DAYS)
@@ -159,8 +164,12 @@ class Quote(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = f"rev. {self.revision}" if self.revision else "draft"
-        return f"quote of supplier {self.supplier_id} on request {self.request_id} ({label})"
+        label = gettext("rev. %(revision)s") % {"revision": self.revision} if self.revision else gettext("draft")
+        return gettext("quote of supplier %(supplier)s on request %(request)s (%(label)s)") % {
+            "supplier": self.supplier_id,
+            "request": self.request_id,
+            "label": label,
+        }
 
 
 class QuoteLine(models.Model):
@@ -191,7 +200,7 @@ class QuoteLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"line of key {self.key_id} in quote {self.quote_id}"
+        return gettext("line of key %(key)s in quote %(quote)s") % {"key": self.key_id, "quote": self.quote_id}
 
 
 class Award(models.Model):
@@ -222,4 +231,4 @@ class Award(models.Model):
         verbose_name_plural = _("awards")
 
     def __str__(self) -> str:
-        return f"key {self.key_id} → supplier {self.supplier_id}"
+        return gettext("key %(key)s → supplier %(supplier)s") % {"key": self.key_id, "supplier": self.supplier_id}

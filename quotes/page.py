@@ -27,7 +27,7 @@ from attachments.services import attachment_create
 from attachments.uploadhandlers import HashingUploadHandler
 from core import formats
 from core.errors import DomainError, ValidationFailed
-from messaging.email import email_language
+from messaging.email import email_language, format_deadline
 
 from . import ratelimit, selectors, services
 from .errors import QuoteLinkGone, QuoteLinkUnknown
@@ -209,6 +209,8 @@ def _page(
         "company": state.profile.company_name or link.request.owner.email,
         "supplier": link.supplier,
         "deadline": link.expires_at() if link.request.deadline else None,
+        # with its time zone, as the e-mails write it: a supplier in another zone must not read it as local
+        "deadline_text": format_deadline(link.expires_at(), language) if link.request.deadline else "",
         "rows": _key_rows(state, form, language),
         "header": header,
         "currencies": CURRENCIES,
@@ -224,6 +226,7 @@ def _page(
     }
     response = render(request, PAGE, context, status=status)
     response["Cache-Control"] = "no-store"
+    response["Content-Language"] = language  # the buyer's language, not the one LocaleMiddleware chose
     # The token must not leak to another site in a Referer; "no-referrer" would also make the browser send
     # ``Origin: null`` with the form, which Django's CSRF check refuses (found by the browser test).
     response["Referrer-Policy"] = "same-origin"

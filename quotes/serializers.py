@@ -4,9 +4,22 @@ from rest_framework import serializers
 
 from requests_app.models import MAX_KEYS
 
-from .models import CURRENCIES, DEFAULT_CURRENCY, MAX_ANALOGUE, MAX_LINE_COMMENT, MAX_QUOTE_COMMENT, QuoteSource
+from .models import (
+    CURRENCIES,
+    DEFAULT_CURRENCY,
+    MAX_ANALOGUE,
+    MAX_ID,
+    MAX_LINE_COMMENT,
+    MAX_QUOTE_COMMENT,
+    QuoteSource,
+)
 
 MAX_ATTACHMENT_IDS = 100  # the service enforces the real limit (10) with its own message
+
+
+def _id(**kwargs: object) -> serializers.IntegerField:
+    """An id field: a value over a bigint is a 422 here, not a database error later."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)  # type: ignore[arg-type]
 
 
 def _decimal(**kwargs: object) -> serializers.DecimalField:
@@ -14,7 +27,7 @@ def _decimal(**kwargs: object) -> serializers.DecimalField:
 
 
 class QuoteLineInputDTOSerializer(serializers.Serializer):
-    keyid = serializers.IntegerField(min_value=1)
+    keyid = _id()
     price = _decimal(required=False, allow_null=True, min_value=0)
     qty = _decimal(required=False, allow_null=True)
     leadtimedays = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=3650)
@@ -23,15 +36,13 @@ class QuoteLineInputDTOSerializer(serializers.Serializer):
 
 
 class QuoteInputDTOSerializer(serializers.Serializer):
-    supplierid = serializers.IntegerField(min_value=1)
+    supplierid = _id()
     currency = serializers.ChoiceField(choices=CURRENCIES, required=False, default=DEFAULT_CURRENCY)
     vatincluded = serializers.BooleanField(required=False, default=True)
     validuntil = serializers.DateField(required=False, allow_null=True)
     lines = QuoteLineInputDTOSerializer(many=True, max_length=MAX_KEYS)  # type: ignore[call-arg]
     comment = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=MAX_QUOTE_COMMENT)
-    attachmentids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=MAX_ATTACHMENT_IDS
-    )
+    attachmentids = serializers.ListField(child=_id(), required=False, default=list, max_length=MAX_ATTACHMENT_IDS)
 
 
 class QuoteLineDTOSerializer(serializers.Serializer):
@@ -120,8 +131,8 @@ class ComparisonDTOSerializer(serializers.Serializer):
 
 
 class AwardInputDTOSerializer(serializers.Serializer):
-    keyid = serializers.IntegerField(min_value=1)
-    supplierid = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    keyid = _id()
+    supplierid = _id(required=False, allow_null=True, default=None)
 
 
 class AwardsInputDTOSerializer(serializers.Serializer):

@@ -27,6 +27,7 @@ from requests_app.selectors import request_get
 from .models import (
     CURRENCIES,
     MAX_ANALOGUE,
+    MAX_ID,
     MAX_LINE_COMMENT,
     MAX_QUOTE_COMMENT,
     MAX_QUOTE_FILES,
@@ -120,6 +121,8 @@ def link_revoke(*, owner: Any, request_id: int, supplier_id: int) -> int:
     The next e-mail to that supplier carries a newly minted link; the old one answers 410.
     """
     request = request_get(owner=owner, request_id=request_id)
+    if supplier_id > MAX_ID:  # no such supplier (and SQLite cannot bind the value)
+        return 0
     return QuoteLink.objects.filter(request=request, supplier_id=supplier_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=QuoteLinkRevokeReason.BUYER, revoked_by=owner
     )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import RequestQuerySet
@@ -169,7 +170,7 @@ class ModeratorTaskEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} of task {self.task_id}"
+        return gettext("%(event)s: task %(task)s") % {"event": self.get_kind_display(), "task": self.task_id}
 
 
 class KeySupplierLink(models.Model):

@@ -19,18 +19,21 @@ Django's client-side binding.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 import psycopg  # the PostgreSQL driver (requirements/base.txt), also installed in the embedded mode
+from django.conf import settings
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
-from psycopg.types.json import Jsonb
 
 from suppliers.models import Supplier, SupplierType
 
@@ -51,8 +54,8 @@ def _ts(column: str) -> str:
 
 
 # The page's ids come from an index-only scan of (owner, -created_at, -id): the rows skipped by OFFSET are index
-# entries, never heap rows nor key counts. Only the page's rows are read and counted; the total is counted in the
-# same statement, so an empty page (offset ≥ total) still answers it.
+# entries, never heap rows. Only the page's rows are read; ``keys_count`` is a column kept by the keys' trigger
+# (migration 0006); the total is counted in the same statement, so an empty page (offset ≥ total) still answers it.
 _LIST_SQL = f"""
 WITH page AS (
     SELECT id FROM {REQUEST}
@@ -66,7 +69,7 @@ SELECT json_build_object(
             'id', r.id, 'title', r.title, 'filename', r.source_filename, 'status', r.status,
             'createdat', {_ts("r.created_at")}, 'updatedat', {_ts("r.updated_at")},
             'deadline', {_ts("r.deadline")}, 'closedat', {_ts("r.closed_at")},
-            'keyscount', (SELECT count(*) FROM {KEY} k WHERE k.request_id = r.id)
+            'keyscount', r.keys_count
         ) ORDER BY r.created_at DESC, r.id DESC)
         FROM {REQUEST} r WHERE r.id = ANY(ARRAY(SELECT id FROM page))
     ), '[]'::json),
@@ -89,12 +92,14 @@ _KEY_OBJECT_OPEN = """left(json_build_object(
     'qty', k.qty::float8, 'unit', k.unit, 'note', k.note
 )::text, -1)"""
 
-# Whether the owner's request exists and whether any of its keys has a linked supplier; when none has, the answer
-# itself (every key with "suppliers": []), so a request without links costs ONE statement. With links the
-# recipient states are asked for first and _DETAIL_SQL builds the answer.
+# Whether the owner's request exists, whether any of its keys has a linked supplier and the version of its keys,
+# links and linked suppliers (``content_version``, migration 0006); the request's own object (without its closing
+# brace), and when nothing is linked the whole answer (every key with "suppliers": []), so a request without
+# links costs ONE statement. With links the recipient states are asked for and the keys come from the cache
+# (``_KEYS_SQL`` on a miss).
 _DETAIL_HEAD_SQL = f"""
-SELECT r.{", r.".join(str(field.column) for field in Request._meta.concrete_fields)}, x.has_links,
-    CASE WHEN NOT x.has_links THEN {_REQUEST_OBJECT_OPEN} || ', "keys" : [' || array_to_string(ARRAY(
+SELECT r.{", r.".join(str(field.column) for field in Request._meta.concrete_fields)}, x.has_links, r.content_version,
+    {_REQUEST_OBJECT_OPEN} || CASE WHEN x.has_links THEN '' ELSE ', "keys" : [' || array_to_string(ARRAY(
         SELECT {_KEY_OBJECT_OPEN} || ', "suppliers" : []}}' FROM {KEY} k WHERE k.request_id = r.id ORDER BY k.pos
     ), ', ') || ']}}' END
 FROM {REQUEST} r,
@@ -104,43 +109,34 @@ WHERE r.id = %(id)s AND r.owner_id = %(owner)s
 """  # noqa: S608  # nosec B608 - as above
 
 
-# The keys by pos and, under each, its linked suppliers by id with their recipient state merged from ONE jsonb
-# parameter ``[{"supplierid": …, "isnew": …, "selected": …, "sendstatus": …, "blockedreason": …}, …]`` (read as
-# a typed relation and hash-joined; a supplier absent from it is ``NOT_A_RECIPIENT``).
-# Each linked supplier's object is built ONCE, into a map {supplier id: its JSON text} (``m``: 200 objects for the
-# 2,000-key request, not 6,000), and the answer is assembled as text: each key's links come from the link table's
-# (key, supplier) index in supplier order, their objects looked up in the map and joined; each key's object is
-# closed after its list. Casting the pieces back to ``json`` would make PostgreSQL parse 1.5 MB again;
-# ``json_agg``/``json_build_object`` over the 6,000 link rows cost ≈ 35 ms. No join depends on row estimates,
-# so a prepared (generic) plan is the same: with a hash join of keys and links, the generic plan (a few keys per
-# request) was a nested loop with a join filter over 2,000 × 2,000 rows (170 ms instead of 30).
-_DETAIL_SQL = f"""
-WITH m AS MATERIALIZED (
-    SELECT coalesce(jsonb_object_agg(s.id::text, json_build_object(
+# The part of a detail with links that no recipient state changes, read on a cache miss in ONE statement (one
+# snapshot): the version it is of; the answer as a bytes %-template — the request's own object as ``%(request)b``
+# (read by the head on every call), then the keys by pos, each key's linked suppliers (by id) as
+# ``%(<supplier id>)b`` placeholders (a key's own ``%`` doubled); and each linked supplier's own fields as a JSON
+# object without its closing brace, by id. ``_assemble`` puts the per-call state after each supplier's fields.
+# No join depends on row estimates, so a prepared (generic) plan is the same: with a hash join of keys and links,
+# the generic plan (a few keys per request) was a nested loop with a join filter over 2,000 × 2,000 rows.
+_KEYS_SQL = f"""
+WITH s AS MATERIALIZED (
+    SELECT s.id, left(json_build_object(
         'supplierid', s.id, 'name', s.name, 'inn', s.inn, 'email', s.email,
-        'isreseller', s.type = '{SupplierType.RESELLER.value}',
-        'isnew', coalesce(st.isnew, true), 'selected', coalesce(st.selected, false),
-        'sendstatus', coalesce(st.sendstatus, '{NOT_A_RECIPIENT.send_status}'),
-        'blockedreason', st.blockedreason
-    )::text), '{{}}'::jsonb) AS suppliers
+        'isreseller', s.type = '{SupplierType.RESELLER.value}'
+    )::text, -1) AS opening
     FROM {SUPPLIER} s
-    LEFT JOIN jsonb_to_recordset(%(states)s::jsonb)
-        AS st(supplierid bigint, isnew boolean, selected boolean, sendstatus text, blockedreason text)
-        ON st.supplierid = s.id
     WHERE s.id IN (
         SELECT l.supplier_id FROM {KEY} lk JOIN {LINK} l ON l.key_id = lk.id WHERE lk.request_id = %(id)s
     )
 )
-SELECT {_REQUEST_OBJECT_OPEN} || ', "keys" : [' || array_to_string(ARRAY(
-    SELECT {_KEY_OBJECT_OPEN} || ', "suppliers" : [' || array_to_string(ARRAY(
-        SELECT (SELECT suppliers FROM m) ->> l.supplier_id::text
-        FROM {LINK} l WHERE l.key_id = k.id ORDER BY l.supplier_id
-    ), ', ') || ']}}'
-    -- sorted before the objects are built (OFFSET 0 keeps the subquery): the outer ORDER BY is then free
-    FROM (SELECT * FROM {KEY} WHERE request_id = %(id)s ORDER BY pos OFFSET 0) k
-    ORDER BY k.pos
-), ', ') || ']}}'
-FROM {REQUEST} r WHERE r.id = %(id)s
+SELECT (SELECT content_version FROM {REQUEST} WHERE id = %(id)s),
+    '%%(request)b, "keys" : [' || array_to_string(ARRAY(
+        SELECT replace({_KEY_OBJECT_OPEN}, '%%', '%%%%') || ', "suppliers" : [' || array_to_string(ARRAY(
+            SELECT '%%(' || l.supplier_id || ')b' FROM {LINK} l WHERE l.key_id = k.id ORDER BY l.supplier_id
+        ), ', ') || ']}}'
+        -- sorted before the objects are built (OFFSET 0 keeps the subquery): the outer ORDER BY is then free
+        FROM (SELECT * FROM {KEY} WHERE request_id = %(id)s ORDER BY pos OFFSET 0) k
+        ORDER BY k.pos
+    ), ', ') || ']}}',
+    ARRAY(SELECT id FROM s ORDER BY id), ARRAY(SELECT opening FROM s ORDER BY id)
 """  # noqa: S608  # nosec B608 - as above
 
 
@@ -163,18 +159,12 @@ def server_bound_cursor() -> Iterator[CursorWrapper]:
 
 
 class _TextAsBytesLoader(Loader):
-    """``text`` columns as the UTF-8 bytes PostgreSQL sent: a finished answer is not decoded and encoded again
-    (≈ 3 ms for the 1.5 MB detail). Registering it copies the cursor's loaders (≈ 18 µs), more than decoding a
-    list page costs, so only the detail with links uses it."""
+    """``text`` columns as the UTF-8 bytes PostgreSQL sent: the cached keys' template is not decoded and encoded
+    again (≈ 3 ms for the 1.5 MB detail). Registering it copies the cursor's loaders (≈ 18 µs), more than decoding
+    a list page costs, so only the keys statement uses it."""
 
     def load(self, data: Buffer) -> bytes:
         return bytes(data)
-
-
-def _fetch_bytes(cursor: CursorWrapper) -> bytes:
-    """The one ``text`` value of the statement just executed on ``cursor``, as bytes."""
-    cursor.cursor.adapters.register_loader("text", _TextAsBytesLoader)  # type: ignore[attr-defined]
-    return cursor.fetchone()[0]
 
 
 def _uses_sql_json() -> bool:
@@ -242,7 +232,8 @@ def request_detail_json(*, owner: Any, request_id: int) -> bytes | dict[str, Any
     """The owner's request with its keys and their linked suppliers: JSON bytes on PostgreSQL, else a dict.
 
     ``RequestNotFound`` (404) when it does not exist or belongs to someone else. One statement when no key has a
-    linked supplier; otherwise the head, the recipient-state provider's queries and the JSON statement.
+    linked supplier; otherwise the head, the recipient-state provider's queries and, when this process has not
+    cached this version of the keys (``_KEYS``), the keys statement.
     """
     if not _uses_sql_json():
         return _request_detail_values(owner=owner, request_id=request_id)
@@ -251,14 +242,106 @@ def request_detail_json(*, owner: Any, request_id: int) -> bytes | dict[str, Any
         head = cursor.fetchone()
         if head is None:
             raise RequestNotFound()
-        *columns, has_links, answer = head
+        *columns, has_links, version, opening = head
         if not has_links:
-            return answer.encode()
+            return opening.encode()
         request = Request.from_db(connection.alias, [f.attname for f in Request._meta.concrete_fields], columns)
-        states = [{"supplierid": pk, **_state_json(state)} for pk, state in supplier_states(request).items()]
-        params: dict[str, Any] = {"id": request_id, "states": Jsonb(states)}
-        cursor.execute(_DETAIL_SQL, params)
-        return _fetch_bytes(cursor)
+        states = supplier_states(request)
+        cache_key = (connection.settings_dict["NAME"], request_id)
+        keys = _KEYS.get(cache_key, version)
+        if keys is None:
+            cursor.cursor.adapters.register_loader("text", _TextAsBytesLoader)  # type: ignore[attr-defined]
+            cursor.execute(_KEYS_SQL, {"id": request_id})
+            read_version, template, supplier_ids, openings = cursor.fetchone()
+            keys = _CachedKeys(template, tuple(zip(supplier_ids, map(_as_bytes, openings), strict=True)))
+            _KEYS.put(cache_key, read_version, keys)
+        return _assemble(keys, opening.encode(), states)
+
+
+def _as_bytes(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode()
+
+
+class _CachedKeys(NamedTuple):
+    """A detail's keys as a bytes %-template and its linked suppliers' own fields (see ``_KEYS_SQL``)."""
+
+    template: bytes
+    suppliers: tuple[tuple[int, bytes], ...]  # (supplier id, its JSON object without the closing brace)
+
+    @property
+    def size(self) -> int:
+        return len(self.template) + sum(len(opening) + 64 for _pk, opening in self.suppliers)
+
+
+def _assemble(keys: _CachedKeys, opening: bytes, states: Mapping[int, SupplierState]) -> bytes:
+    """The answer: the request's ``opening`` (its object without the closing brace) and the keys' JSON with each
+    linked supplier's recipient state (absent: ``NOT_A_RECIPIENT``) after its fields, in one %-formatting (the
+    1.5 MB answer is written once, not joined again)."""
+    tails: dict[SupplierState, bytes] = {}
+    objects: dict[bytes, bytes] = {b"request": opening}
+    for pk, opening in keys.suppliers:
+        state = states.get(pk, NOT_A_RECIPIENT)
+        tail = tails.get(state)
+        if tail is None:
+            tail = tails[state] = _state_tail(state)
+        objects[str(pk).encode()] = opening + tail
+    return keys.template % objects
+
+
+def _state_tail(state: SupplierState) -> bytes:
+    """The state's members as PostgreSQL's ``json_build_object`` writes them, closing the supplier's object."""
+    return (
+        ", ".join(f'"{name}" : {json.dumps(value, ensure_ascii=False)}' for name, value in _state_json(state).items())
+        .join((", ", "}"))
+        .encode()
+    )
+
+
+class _KeysCache:
+    """Per process: ``{(database, request id): (content version, _CachedKeys)}``, least recently used first,
+    at most ``REQUEST_DETAIL_CACHE_BYTES`` (default 64 MiB) of JSON. One version per request: the triggers of
+    migration 0006 give each change of keys, links or linked suppliers a new, never reused version."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[str, int], tuple[int, _CachedKeys]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int], version: int) -> _CachedKeys | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple[str, int], version: int, keys: _CachedKeys) -> None:
+        limit = int(getattr(settings, "REQUEST_DETAIL_CACHE_BYTES", 64 * 2**20))
+        size = keys.size
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1].size
+            if size > limit // 4:
+                return  # not worth evicting a quarter of the cache for
+            self._entries[key] = (version, keys)
+            self._bytes += size
+            while self._bytes > limit:
+                _key, (_version, evicted) = self._entries.popitem(last=False)
+                self._bytes -= evicted.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+_KEYS = _KeysCache()
+
+
+def forget_cached_details() -> None:
+    """Empty this process's detail cache (tests: request ids and versions repeat after a database is rebuilt)."""
+    _KEYS.clear()
 
 
 def _state_json(state: SupplierState) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -168,7 +168,7 @@ class RequestViewSet(viewsets.ViewSet):
             "requestid": result.request.pk,
             "newstatus": result.request.status,
             "matchedsuppliers": result.matched_suppliers,
-            "message": "Submitted for moderation.",
+            "message": gettext("Submitted for moderation."),
         }
         return Response(SubmitRequestResponseDTOSerializer(answer).data)
 

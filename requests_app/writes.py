@@ -27,8 +27,8 @@ _REQUEST_FIELDS = [field for field in Request._meta.concrete_fields if not field
 
 _CREATE_SQL = f"""
 WITH r AS (
-    INSERT INTO {REQUEST} ({", ".join(str(field.column) for field in _REQUEST_FIELDS)})
-    VALUES ({", ".join(f"%(f{index})s" for index in range(len(_REQUEST_FIELDS)))})
+    INSERT INTO {REQUEST} ({", ".join(str(field.column) for field in _REQUEST_FIELDS)}, keys_count)
+    VALUES ({", ".join(f"%(f{index})s" for index in range(len(_REQUEST_FIELDS)))}, %(keys_count)s)
     RETURNING id
 ), k AS (
     INSERT INTO {KEY} (request_id, pos, text, normalized_text, qty, unit, note)
@@ -61,6 +61,9 @@ def insert_request_with_keys(request: Request, keys: Sequence[StoredKey]) -> Req
         f"f{index}": field.get_db_prep_save(field.pre_save(request, add=True), connection)
         for index, field in enumerate(_REQUEST_FIELDS)
     }
+    # keys_count (migration 0006: not a model field, kept by the keys' trigger) written with the row, so the
+    # trigger finds it right and updates nothing
+    params["keys_count"] = len(keys)
     # The keys as ONE json parameter: json.dumps (C) instead of psycopg's per-element array dumpers; qty as its
     # decimal string, read back exactly by numeric's input function.
     params["keys"] = json.dumps(

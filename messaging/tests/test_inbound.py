@@ -316,6 +316,19 @@ def test_parse_details():
     assert nested.notes
 
 
+def test_raw_utf8_and_cp1251_headers_are_read_not_replaced():
+    """Found by the verification round: an unencoded UTF-8 subject and sender name (RFC 6532, sent so by many
+    clients) were stored as a row of replacement characters."""
+    mail = parse_mail(
+        "From: Иван Петров <zakaz@otvod.example>\r\nSubject: Re: Запрос № 12 — цена 1 250 руб\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nЦена".encode()
+    )
+    assert (mail.subject, mail.from_email) == ("Re: Запрос № 12 — цена 1 250 руб", "zakaz@otvod.example")
+    legacy = parse_mail("Subject: Цена\r\n\r\nx".encode("cp1251"))
+    assert legacy.subject == "Цена"
+    assert parse_mail(b"Subject: =?utf-8?b?0J7RgtCy0LXRgg==?=\r\n\r\nx").subject == "Ответ"  # encoded-words as before
+
+
 def test_html_only_reply_is_stored_as_text(sent, django_capture_on_commit_callbacks):
     request, cards, _messages = sent
     recipient = Recipient.objects.select_related("supplier").get(request=request, supplier=cards[0])

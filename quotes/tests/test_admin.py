@@ -58,3 +58,20 @@ def test_buyers_do_not_reach_the_quotes_console(quoted: Rfq, alice) -> None:
     response = browser.get("/admin/quotes/quote/")
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_revisions_lines_and_links_are_named_in_the_consoles_language(quoted: Rfq, console: Client) -> None:
+    """Found by the verification round: titles, breadcrumbs and inline rows of the Russian console read
+    "quote of supplier 3 on request 1 (rev. 1)", "line of key 4 in quote 1", "link of supplier 3 on request 1"."""
+    console.cookies["django_language"] = "ru"
+    quote = Quote.objects.get(revision=1)
+    link = quoted.link(0)
+
+    page = console.get(f"/admin/quotes/quote/{quote.pk}/change/").content.decode()
+    link_page = console.get(f"/admin/quotes/quotelink/{link.pk}/change/").content.decode()
+
+    assert f"предложение поставщика {quote.supplier_id} по запросу {quote.request_id} (ред. 1)" in page
+    assert f"строка позиции {quoted.keys[0].pk} в предложении {quote.pk}" in page
+    assert f"ссылка поставщика {link.supplier_id} по запросу {link.request_id}" in link_page
+    for english in ("quote of supplier", "line of key", "link of supplier", "rev. 1"):
+        assert english not in page + link_page

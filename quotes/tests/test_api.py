@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from messaging.models import Recipient, ReplyStatus
 from quotes.models import Quote
@@ -257,3 +259,34 @@ def test_comparison_of_2000_keys_and_20_quotes_takes_at_most_8_queries(
     assert all(len(key["noanswer"]) == 1 for key in body["keys"])  # the 21st supplier was e-mailed, never quoted
     assert len(body["totals"]) == 20 and body["totals"][0]["keyscovered"] == 2000
     assert Decimal(str(body["keys"][0]["offers"][0]["total"])) > 0
+
+
+TOO_BIG = 2**64  # over a bigint: SQLite (the embedded default) cannot bind it, so it must never reach a query
+
+
+@pytest.mark.parametrize(
+    ("suffix", "body", "loc"),
+    [
+        ("/quotes", {"supplierid": TOO_BIG, "lines": []}, ["body", "supplierid"]),
+        ("/quotes", {"supplierid": 1, "lines": [{"keyid": TOO_BIG}]}, ["body", "lines", 0, "keyid"]),
+        ("/quotes", {"supplierid": 1, "lines": [], "attachmentids": [TOO_BIG]}, ["body", "attachmentids", 0]),
+        ("/awards", {"awards": [{"keyid": TOO_BIG}]}, ["body", "awards", 0, "keyid"]),
+        ("/awards", {"awards": [{"keyid": 1, "supplierid": TOO_BIG}]}, ["body", "awards", 0, "supplierid"]),
+    ],
+)
+def test_ids_over_a_bigint_are_a_422_before_any_query(rfq: Rfq, alice_client, suffix, body, loc) -> None:
+    """Found by the verification round: on SQLite these were 500s (OverflowError while binding the value)."""
+    method = alice_client.post if suffix == "/quotes" else alice_client.put
+    response = method(f"{_base(rfq)}{suffix}", body, format="json")
+
+    assert response.status_code == 422, response.content
+    assert [(item["loc"], item["type"]) for item in response.json()["detail"]] == [(loc, "max_value")]
+
+
+def test_revoking_the_link_of_a_supplier_id_over_a_bigint_revokes_nothing(rfq: Rfq, alice_client) -> None:
+    rfq.link(0)
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.post(f"{_base(rfq)}/quote-links/{TOO_BIG}/revoke")
+
+    assert response.status_code == 200 and response.json() == {"success": True, "revoked": 0}
+    assert not [query for query in queries.captured_queries if str(TOO_BIG) in query["sql"]]

@@ -18,6 +18,8 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "quote-page.
 @pytest.mark.django_db(transaction=True)
 def test_a_supplier_quotes_two_keys_from_a_phone(live_server, make_user) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     buyer = make_user("buyer@phone.example")
     rfq = make_rfq(buyer, language="ru")
@@ -35,7 +37,11 @@ def test_a_supplier_quotes_two_keys_from_a_phone(live_server, make_user) -> None
         driver.find_element(By.ID, f"analogue-{second.pk}").send_keys("Отвод 90° 57х4")
         driver.find_element(By.ID, "submit-quote").click()
 
-        confirmation = driver.find_element(By.ID, "confirmation")
+        # A browser whose language is not the page's (Content-Language: ru) may still be on the form a moment
+        # after the click: wait for the answer page instead of racing it.
+        confirmation = WebDriverWait(driver, 15).until(
+            expected_conditions.presence_of_element_located((By.ID, "confirmation"))
+        )
         assert confirmation.is_displayed()
         assert "?saved=submitted" in driver.current_url
         save_screenshot(driver, SCREENSHOT)

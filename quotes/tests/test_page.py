@@ -75,6 +75,25 @@ def test_page_follows_an_english_speaking_buyer(alice, client: Client) -> None:
     assert "Submit quote" in html and "Save draft" in html
 
 
+def test_page_names_the_deadlines_time_zone_and_its_own_language(alice, client: Client) -> None:
+    """Found by the verification round: the deadline had no time zone (a supplier in Moscow read 09:00 UTC as
+    09:00 local) and an English page was served with ``Content-Language: ru`` (LocaleMiddleware's choice)."""
+    from datetime import UTC, datetime
+
+    from quotes.tests.conftest import make_rfq
+
+    rfq = make_rfq(alice, language="en")
+    rfq.request.deadline = datetime(2031, 12, 10, 9, 0, tzinfo=UTC)
+    rfq.request.save(update_fields=["deadline"])
+
+    with override_settings(LANGUAGE_CODE="ru"):
+        response = client.get(rfq.url())
+
+    html = response.content.decode()
+    assert "Quotes accepted until: <strong>12/10/2031 9 a.m. (UTC)</strong>" in html
+    assert response["Content-Language"] == "en"
+
+
 def test_draft_is_kept_for_the_supplier_and_hidden_from_the_buyer(rfq: Rfq, client: Client, alice_client) -> None:
     response = client.post(rfq.url(), _form(rfq, action="draft"))
 

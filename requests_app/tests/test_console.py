@@ -325,3 +325,15 @@ def test_before_and_after_linking_3_suppliers_to_a_50_key_request(console) -> No
     assert links_of(before_request) == links_of(after_request) == expected
     assert (before.submissions, before.loads) == (50, 101)
     assert (after.submissions, after.loads) == (1, 2)
+
+
+def test_task_history_rows_are_named_in_the_consoles_language(console) -> None:
+    """Found by the verification round: each history row of the Russian console read "taken of task 7"."""
+    task = ModeratorTaskFactory(status=ModeratorTaskStatus.PENDING)
+    here = f"{ADMIN}/moderatortask/{task.pk}/change/"
+    move(console, task, "take", here)
+    console.cookies["django_language"] = "ru"
+
+    page = console.get(here).content.decode()
+
+    assert f"Взята: задача {task.pk}" in page and "of task" not in page
