@@ -101,8 +101,13 @@ def save_screenshot(driver: Any, path: str | os.PathLike[str], *, full_page: boo
     """Save a PNG of the current viewport at path (parent folders created); returns the path.
 
     ``full_page=True``: the whole page's height (the window is stretched for the shot, then restored).
+    A shot aimed at the committed ``docs/`` pictures goes to a temporary folder unless ``UPDATE_SCREENSHOTS=1``,
+    so that a test run does not rewrite the documentation's images (their pixels differ from run to run); the
+    path actually written is returned.
     """
     target = Path(path)
+    if "docs" in target.parts and not os.environ.get("UPDATE_SCREENSHOTS"):
+        target = Path(tempfile.gettempdir()) / "b2b-screenshots" / target.name
     target.parent.mkdir(parents=True, exist_ok=True)
     size = driver.get_window_size()
     if full_page:
