@@ -1,4 +1,4 @@
-"""DRF fields shared by every serializer that takes an INN (suppliers, blacklist, moderation)."""
+"""DRF fields shared by the apps' serializers: an INN (suppliers, blacklist, moderation) and an object id."""
 
 from typing import Any
 
@@ -6,6 +6,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.inn import InvalidInn, normalize_inn
+
+MAX_ID = 2**63 - 1  # a bigint: a larger id is a 422 or matches nothing, never a database error (SQLite)
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An object id in a body: 1..``MAX_ID``."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 @extend_schema_field({"type": "string", "pattern": "^[0-9]{10}$|^[0-9]{12}$", "example": "7707083893"})

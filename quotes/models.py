@@ -20,7 +20,6 @@ MAX_ANALOGUE = 500
 MAX_LINE_COMMENT = 1000
 MAX_QUOTE_COMMENT = 5000
 MAX_QUOTE_FILES = 10
-MAX_ID = 2**63 - 1  # a bigint: larger ids match nothing (SQLite cannot even bind them: OverflowError, a 500)
 
 
 class QuoteLinkRevokeReason(models.TextChoices):

@@ -2,13 +2,13 @@
 
 from rest_framework import serializers
 
+from core.fields import id_field
 from requests_app.models import MAX_KEYS
 
 from .models import (
     CURRENCIES,
     DEFAULT_CURRENCY,
     MAX_ANALOGUE,
-    MAX_ID,
     MAX_LINE_COMMENT,
     MAX_QUOTE_COMMENT,
     QuoteSource,
@@ -17,17 +17,12 @@ from .models import (
 MAX_ATTACHMENT_IDS = 100  # the service enforces the real limit (10) with its own message
 
 
-def _id(**kwargs: object) -> serializers.IntegerField:
-    """An id field: a value over a bigint is a 422 here, not a database error later."""
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)  # type: ignore[arg-type]
-
-
 def _decimal(**kwargs: object) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=4, coerce_to_string=False, **kwargs)  # type: ignore[arg-type]
 
 
 class QuoteLineInputDTOSerializer(serializers.Serializer):
-    keyid = _id()
+    keyid = id_field()
     price = _decimal(required=False, allow_null=True, min_value=0)
     qty = _decimal(required=False, allow_null=True)
     leadtimedays = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=3650)
@@ -36,13 +31,13 @@ class QuoteLineInputDTOSerializer(serializers.Serializer):
 
 
 class QuoteInputDTOSerializer(serializers.Serializer):
-    supplierid = _id()
+    supplierid = id_field()
     currency = serializers.ChoiceField(choices=CURRENCIES, required=False, default=DEFAULT_CURRENCY)
     vatincluded = serializers.BooleanField(required=False, default=True)
     validuntil = serializers.DateField(required=False, allow_null=True)
     lines = QuoteLineInputDTOSerializer(many=True, max_length=MAX_KEYS)  # type: ignore[call-arg]
     comment = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=MAX_QUOTE_COMMENT)
-    attachmentids = serializers.ListField(child=_id(), required=False, default=list, max_length=MAX_ATTACHMENT_IDS)
+    attachmentids = serializers.ListField(child=id_field(), required=False, default=list, max_length=MAX_ATTACHMENT_IDS)
 
 
 class QuoteLineDTOSerializer(serializers.Serializer):
@@ -131,8 +126,8 @@ class ComparisonDTOSerializer(serializers.Serializer):
 
 
 class AwardInputDTOSerializer(serializers.Serializer):
-    keyid = _id()
-    supplierid = _id(required=False, allow_null=True, default=None)
+    keyid = id_field()
+    supplierid = id_field(required=False, allow_null=True, default=None)
 
 
 class AwardsInputDTOSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
 from core.errors import ValidationFailed
+from core.fields import MAX_ID
 from messaging.models import Direction, Message, Recipient
 from messaging.services import recipient_mark_quoted
 from requests_app.models import Request, RequestStatus
@@ -27,7 +28,6 @@ from requests_app.selectors import request_get
 from .models import (
     CURRENCIES,
     MAX_ANALOGUE,
-    MAX_ID,
     MAX_LINE_COMMENT,
     MAX_QUOTE_COMMENT,
     MAX_QUOTE_FILES,

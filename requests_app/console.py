@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError, ValidationFailed
+from core.fields import MAX_ID
 from suppliers.models import Supplier
 
 from .errors import TaskNotAssignee
@@ -33,7 +34,6 @@ KEY_FIELD = "keys"  # the checkbox beside each key (value: key id)
 UNLINK_FIELD = "unlink"  # the checkbox beside each linked supplier (value: "<key id>:<supplier id>")
 _POSITIONS = re.compile(r"^\s*(\d{1,9})\s*(?:[-–]\s*(\d{1,9})\s*)?$")  # a key's pos fits an int
 MAX_POSITIONS = 2000
-MAX_ID = 2**63 - 1
 
 
 def parse_positions(text: str) -> list[int]:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core.fields import id_field
+
 from .extensions import NOT_A_RECIPIENT, SupplierState
 from .importers import WARNING_TYPES
 from .models import MAX_KEY_NOTE, MAX_KEY_TEXT, MAX_KEYS, MAX_UNIT, ModeratorTaskStatus, RequestKey
@@ -334,13 +336,12 @@ class ModeratorTaskDetailDTOSerializer(ModeratorTaskDTOSerializer):
 # --- moderator links (PUT /moderator/requests/{requestId}/links) -------------------------------------------------
 
 MAX_SUPPLIERS_PER_CALL = 200
-MAX_ID = 2**63 - 1  # a bigint: a larger id is a 422, not a database error
 
 
 class RequestLinkItemDTOSerializer(serializers.Serializer):
-    keyid = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    keyid = id_field()
     supplierids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=id_field(),
         max_length=MAX_SUPPLIERS_PER_CALL,
         allow_empty=True,
     )
@@ -351,9 +352,7 @@ class UpdateRequestLinksRequestDTOSerializer(serializers.Serializer):
 
     links = RequestLinkItemDTOSerializer(many=True, required=False, max_length=MAX_KEYS)
     allkeys = serializers.BooleanField(required=False, default=False)
-    supplierids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=MAX_SUPPLIERS_PER_CALL
-    )
+    supplierids = serializers.ListField(child=id_field(), required=False, max_length=MAX_SUPPLIERS_PER_CALL)
     replace = serializers.BooleanField(
         required=False,
         default=False,
