@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/b2b_discovery_bench"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from send_fanout import ensure_database, start_worker, wait_ready  # noqa: E402
+from send_fanout import setup_django, start_worker, wait_ready  # noqa: E402
 
 
 class FakeSearxng(BaseHTTPRequestHandler):
@@ -63,22 +63,14 @@ def main() -> int:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
-    os.environ.update(
-        DATABASE_URL=database_url, CELERY_BROKER_URL=args.broker, CELERY_TASK_ALWAYS_EAGER="false",
+    setup_django(
+        database_url, CELERY_BROKER_URL=args.broker, CELERY_TASK_ALWAYS_EAGER="false",
         SEARCH_PROVIDER="searxng", SEARXNG_URL=f"http://127.0.0.1:{server.server_address[1]}",
-        SEARCH_RATE_PER_MINUTE="0", LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
+        SEARCH_RATE_PER_MINUTE="0",
     )  # fmt: skip
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "b2bplatform.settings.local")
-    os.environ.setdefault("DEBUG", "false")
-    ensure_database(database_url)
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
     import redis
-    from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
     from rest_framework_simplejwt.tokens import RefreshToken
@@ -87,7 +79,6 @@ def main() -> int:
     from discovery.models import KeySearch, SearchHit, SearchRun
     from requests_app.models import Request, RequestKey, RequestStatus
 
-    call_command("migrate", verbosity=0)
     redis.Redis.from_url(args.broker).flushdb()
     tag = uuid.uuid4().hex[:8]
     buyer = UserFactory(email=f"buyer-{tag}@discovery.example")
@@ -120,7 +111,7 @@ def main() -> int:
 
     run = SearchRun.objects.get(pk=run_id)
     hits = SearchHit.objects.filter(run=run).count()
-    states = dict(KeySearch.objects.filter(run=run).values_list("status").annotate(n=django.db.models.Count("id")))
+    states = dict(KeySearch.objects.filter(run=run).values_list("status").annotate(n=Count("id")))
     total_hits = SearchHit.objects.count()
     client.get("/api/v1/moderator/pending-domains?limit=50")  # warm
     with CaptureQueriesContext(connection) as queries:

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from send_fanout import CountingHandler, ensure_database, free_port, start_worker, wait_ready  # noqa: E402
+from send_fanout import CountingHandler, free_port, setup_django, start_worker, wait_ready  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/b2b_inbound_bench"
 INN_BASE = 6_000_000
@@ -105,34 +105,24 @@ def main() -> int:
         except Exception as error:  # noqa: BLE001
             why_not, server = str(error)[:300], None
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
-    os.environ.update(
-        DATABASE_URL=database_url,
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="b2b-inbound-media-"))
+    setup_django(
+        database_url,
         CELERY_BROKER_URL=args.broker,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         CELERY_TASK_ALWAYS_EAGER="false",
-        LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
         IMAP_URL=server.imaps_url if server else "",
         IMAP_CA_FILE=str(server.cert) if server else "",
         INBOUND_MAILDIR=str(workdir / "maildir"),
         INBOUND_FETCH_BUDGET_SECONDS="600",
     )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "b2bplatform.settings.local")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="b2b-inbound-media-"))
-    ensure_database(database_url)
-
-    import django
-
-    django.setup()
     import redis
-    from django.core.management import call_command
 
     from messaging import mailbox
     from messaging.models import Direction, Message
     from messaging.queueing import FETCH_REPLIES, publish_task
     from messaging.tests.mails import reply_to_recipient
 
-    call_command("migrate", verbosity=0)
     redis.Redis.from_url(args.broker).flushdb()
     _buyer, request, recipients = seed(args.replies)
     raws = [

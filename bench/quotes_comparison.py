@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/b2b_quotes_bench"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from send_fanout import ensure_database  # noqa: E402
+from send_fanout import setup_django  # noqa: E402
 
 TARGET_QUERIES = 8
 TARGET_JSON_SECONDS = 1.0
@@ -38,16 +38,7 @@ def main() -> int:
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_QUOTES_DATABASE_URL") or DEFAULT_DB
-    os.environ.update(DATABASE_URL=database_url, LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "b2bplatform.settings.local")
-    os.environ.setdefault("DEBUG", "false")
-    ensure_database(database_url)
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(database_url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
@@ -56,7 +47,6 @@ def main() -> int:
     from accounts.tests.factories import UserFactory
     from quotes.tests.data import seed_comparison
 
-    call_command("migrate", verbosity=0)
     tag = uuid.uuid4().hex[:8]
     buyer = UserFactory(email=f"buyer-{tag}@quotes.example")
     started = time.monotonic()

@@ -25,19 +25,12 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from send_fanout import setup_django  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/b2b_reminders_bench"
 INN_BASE = 6_000_000  # bench suppliers' INNs live far from the factories', the seed's and the fan-out bench's
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    if not url.startswith("postgres"):
-        return
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(requests: int, recipients: int) -> list[int]:
@@ -141,23 +134,13 @@ def main() -> int:
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
-    os.environ.update(DATABASE_URL=database_url, LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "b2bplatform.settings.local")
-    os.environ.setdefault("DEBUG", "false")
-    ensure_database(database_url)
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(database_url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from messaging import deadlines
     from messaging.models import MailingKind, Message
 
-    call_command("migrate", verbosity=0)
     request_ids = seed(args.requests, args.recipients)
     expected = args.requests * args.recipients
     Message.objects.filter(request_id__in=request_ids, mailing__kind=MailingKind.REMINDER).delete()

@@ -62,6 +62,24 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def setup_django(database_url: str, **environment: str) -> None:
+    """The benches' common start: ``DATABASE_URL`` and ``environment`` in the environment (``LOG_LEVEL`` WARNING
+    unless set), local settings and DEBUG off unless told otherwise, the database created when missing, Django
+    set up and migrated."""
+    os.environ.update(DATABASE_URL=database_url, LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"), **environment)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "b2bplatform.settings.local")
+    os.environ.setdefault("DEBUG", "false")
+    ensure_database(database_url)
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def seed(recipients: int) -> tuple[Any, Any]:
     """A buyer, a confirmed request with 5 keys, and ``recipients`` ticked suppliers (reused across runs)."""
     from stdnum.ru import inn as stdnum_inn
@@ -132,31 +150,20 @@ def main() -> int:
     sink.start()
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
-    os.environ.update(
-        DATABASE_URL=database_url,
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="b2b-fanout-media-"))
+    setup_django(
+        database_url,
         CELERY_BROKER_URL=args.broker,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         CELERY_TASK_ALWAYS_EAGER="false",
-        LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
     )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "b2bplatform.settings.local")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="b2b-fanout-media-"))
-    ensure_database(database_url)
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
     import redis
-    from django.core.management import call_command
     from django.db.models import Count
     from rest_framework.test import APIClient
     from rest_framework_simplejwt.tokens import RefreshToken
 
     from messaging.models import Message, MessageStatus
 
-    call_command("migrate", verbosity=0)
     redis.Redis.from_url(args.broker).flushdb()
     buyer, request = seed(args.recipients)
     log_path = Path(tempfile.mkdtemp(prefix="b2b-fanout-")) / "worker.log"
