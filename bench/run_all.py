@@ -1,7 +1,7 @@
-"""`make bench`: the product on PostgreSQL + Redis under gunicorn (2 workers) and Celery, loaded with wrk.
+"""`make bench`: the product on PostgreSQL + Redis under granian (2 workers) and Celery, loaded with wrk.
 
 Steps: recreate the benchmark database, migrate, seed (bench/seed.py: 200 requests × 5 keys for the buyer under
-test, one request of 2,000 linked keys, a buyer with 10,000 requests), start gunicorn and a Celery worker, run wrk
+test, one request of 2,000 linked keys, a buyer with 10,000 requests), start the web server and a Celery worker, run wrk
 against the hot path (list, detail, create, the 2,000-key detail, page 1 and the page at offset 9,950 of 10,000)
 while measuring the CPU the server and the bench database's PostgreSQL backends spend per request (from /proc),
 count queries per request, read the workers' memory, then run the other scripts in bench/ and print the tables.
@@ -32,6 +32,12 @@ CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")  # issue 15's setup: wrk
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 THREADS = os.environ.get("BENCH_THREADS", "1")
 SKIP_OTHERS = os.environ.get("BENCH_SKIP_OTHERS", "") == "1"
+# granian as production runs it (decision 0017); "gunicorn" (sync workers) measures the previous server
+SERVER = os.environ.get("BENCH_SERVER", "granian")
+# Keeps the seeded database and its keys between runs (var/bench/<db>.json): for iterating, not for figures.
+REUSE = os.environ.get("BENCH_REUSE", "") == "1"
+# Only these rows of the hot path (comma-separated keys: list,detail,create,big,page1,deep,floor): for iterating.
+ONLY = {key for key in os.environ.get("BENCH_ONLY", "").split(",") if key}
 # A slow endpoint runs longer than DURATION, until about this many requests (at most MAX_SECONDS): the CPU of the
 # requests still in the workers when wrk stops is billed to the run, so a run of a few requests overstates it.
 MIN_REQUESTS = int(os.environ.get("BENCH_MIN_REQUESTS", "100"))
@@ -127,7 +133,7 @@ class Proc:
     ppid: int
     comm: str
     ticks: int  # utime + stime, in clock ticks
-    reaped: int  # cutime + cstime: the CPU of the children it has waited for (a restarted gunicorn worker)
+    reaped: int  # cutime + cstime: the CPU of the children it has waited for (a restarted worker)
     start: int  # start time since boot, in clock ticks: with the pid it names a process even if the pid is reused
 
 
@@ -162,7 +168,7 @@ def backend_database(pid: int) -> str | None:
 
 
 def cpu_snapshot(server_pid: int) -> dict[str, dict[tuple[int, int], int]]:
-    """CPU ticks of the gunicorn master and every descendant, and of the bench database's PostgreSQL backends.
+    """CPU ticks of the web server master and every descendant, and of the bench database's PostgreSQL backends.
 
     The master's count includes the workers it reaped (one killed on timeout still counts). Only the backends
     connected to ``DB_NAME``: the other helpers' test databases share the cluster (so the postmaster's reaped
@@ -310,35 +316,96 @@ def other_scripts(base_env: dict[str, str]) -> list[tuple[str, str]]:
     return rows
 
 
+def fresh_tokens(env: dict[str, str]) -> dict[str, str]:
+    """New access tokens for the seed's three buyers (``BENCH_REUSE``: the seeded ones expire)."""
+    code = """
+import json, django
+django.setup()
+from rest_framework_simplejwt.tokens import RefreshToken
+from accounts.models import User
+def token(email):
+    return str(RefreshToken.for_user(User.objects.get(email=email)).access_token)
+print(json.dumps({name: token(f"{email}@buyer.example") for name, email in
+    [("token", "bench"), ("big_token", "bench-big"), ("deep_token", "bench-deep")]}))
+"""
+    return json.loads(run([PY, "-c", code], env).stdout.strip().splitlines()[-1])
+
+
+def server_command(port: int) -> list[str]:
+    """The web server with 2 workers: granian as production runs it (README), or gunicorn to compare."""
+    if SERVER == "granian":
+        return [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--workers",
+            "2",
+            "--blocking-threads",
+            THREADS,
+            # a thread that exits takes its persistent DB connection (and that backend's CPU) with it
+            "--blocking-threads-idle-timeout",
+            "600",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "b2bplatform.wsgi:application",
+        ]
+    return [
+        str(BIN / "gunicorn"),
+        "b2bplatform.wsgi",
+        "-w",
+        "2",
+        "-k",
+        WORKER_CLASS,
+        "--threads",
+        THREADS,
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+
+
 def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
         return 2
     port = free_port()
     env = bench_env(port)
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
-    run([PY, "manage.py", "migrate", "--noinput"], env, timeout=300)
-    seeded = json.loads(run([PY, "bench/seed.py"], env, timeout=600).stdout.strip().splitlines()[-1])
-    # Bulk-inserted rows have no planner statistics and no visibility map yet (index-only scans would still read
-    # the heap); a production database has both (autovacuum vacuums and analyzes insert-mostly tables too).
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "VACUUM ANALYZE", DB_NAME], check=True)
+    kept = ROOT / "var" / "bench" / f"{DB_NAME}.json"
+    if REUSE and kept.exists():
+        seeded = json.loads(kept.read_text())
+        env.update(SECRET_KEY=seeded.pop("secret_key"), JWT_SIGNING_KEY=seeded.pop("jwt_signing_key"))
+        # what earlier runs' creates added goes, so the list sees the seed again
+        last = int(seeded.pop("last_request_id"))
+        forget = f"DELETE FROM requests_app_requestkey WHERE request_id > {last}; "  # noqa: S608  # nosec B608
+        forget += f"DELETE FROM requests_app_request WHERE id > {last}"  # noqa: S608  # nosec B608
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", forget, DB_NAME], check=True)
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "VACUUM ANALYZE", DB_NAME], check=True)
+        seeded.update(fresh_tokens(env))  # the kept ones have expired
+    else:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
+        run([PY, "manage.py", "migrate", "--noinput"], env, timeout=300)
+        seeded = json.loads(run([PY, "bench/seed.py"], env, timeout=600).stdout.strip().splitlines()[-1])
+        # Bulk-inserted rows have no planner statistics and no visibility map yet (index-only scans would still
+        # read the heap); a production database has both (autovacuum vacuums and analyzes insert-mostly tables).
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "VACUUM ANALYZE", DB_NAME], check=True)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        last = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SELECT max(id) FROM requests_app_request", DB_NAME],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        secrets_kept = {"secret_key": env["SECRET_KEY"], "jwt_signing_key": env["JWT_SIGNING_KEY"]}
+        kept.write_text(json.dumps({**seeded, **secrets_kept, "last_request_id": int(last)}))
     base = f"http://127.0.0.1:{port}"
     web = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "b2bplatform.wsgi",
-            "-w",
-            "2",
-            "-k",
-            WORKER_CLASS,
-            "--threads",
-            THREADS,
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        server_command(port),
         cwd=ROOT,
         env=env,
     )
@@ -373,18 +440,19 @@ def main() -> int:
     )
     lost, restarts = (sum(int(fig[name]) for fig in results.values()) for name in ("lost", "restarts"))
     print(
-        f"CPU: utime+stime from /proc of gunicorn (master + workers) and of the {DB_NAME} backends "
+        f"CPU: utime+stime from /proc of {SERVER} (master + workers) and of the {DB_NAME} backends "
         f"({max(fig['backends'] for fig in results.values())} seen), per request served by wrk; backends lost "
         f"between snapshots: {lost}; workers restarted: {restarts}; CONN_MAX_AGE={env['CONN_MAX_AGE']}"
     )
     rows = [
         ("queries: list page of 50", str(queries["list"]), "≤ 4"),
         ("queries: detail, 5 / 2,000 keys", f"{queries['detail']} / {queries['big']}", "≤ 6 (500 keys)"),
-        ("gunicorn RSS (2 workers)", f"{idle_rss:.1f} MB idle, {loaded_rss:.1f} MB after load", "—"),
+        (f"{SERVER} RSS (2 workers)", f"{idle_rss:.1f} MB idle, {loaded_rss:.1f} MB after load", "—"),
     ]
     rows += [(name, line, TARGETS.get(name, "—")) for name, line in others]
     print_table(("measure", "figure", "target"), rows)
-    print(f"gunicorn 2 workers ({WORKER_CLASS}, {THREADS} threads), wrk {CONNECTIONS} connections, {DURATION} each")
+    shape = f"{WORKER_CLASS}, {THREADS} threads" if SERVER == "gunicorn" else f"{THREADS} blocking thread(s) each"
+    print(f"{SERVER} 2 workers ({shape}), wrk {CONNECTIONS} connections, {DURATION} each")
     print(f"Celery worker log: {worker_log}")
     return 0
 
@@ -412,7 +480,7 @@ HOT_PATH = [
         "2x page1",
     ),
     ("create", "POST /user/requests (5 keys)", "token", "/api/v1/user/requests", "create.lua", 1.7),
-    # No target: what any call costs here before our code runs (gunicorn sync + Django middleware + DRF dispatch).
+    # No target: what any call costs here before our code runs (the web server + Django middleware + DRF dispatch).
     ("floor", "GET /health (floor: no auth, no SQL)", "token", "/api/v1/health", None, None),
 ]
 ROW_ORDER = ("list", "detail", "create", "big", "page1", "deep", "floor")  # the issue's order, then the floor
@@ -424,6 +492,7 @@ def hot_path(base: str, seeded: dict[str, object], server_pid: int) -> dict[str,
     calls = [
         (key, f"{base}{path.format(**values)}", str(seeded[token]), script)
         for key, _, token, path, script, _ in HOT_PATH
+        if not ONLY or key in ONLY
     ]
     durations = {}
     for key, url, token, script in calls:
@@ -440,7 +509,7 @@ def hot_path_rows(results: dict[str, dict[str, float]], queries: dict[str, int])
     labels = {key: label for key, label, *_ in HOT_PATH}
     targets = {key: target for key, *_, target in HOT_PATH}
     rows = []
-    for key in ROW_ORDER:
+    for key in (key for key in ROW_ORDER if key in results):
         fig, target = results[key], targets[key]
         if target == "2x page1":
             target = 2 * results["page1"]["cpu_ms"]

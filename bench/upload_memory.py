@@ -3,7 +3,7 @@
 The attachment upload is meant to stream: 64 KiB chunks go to a temporary file and into SHA-256, so the
 server's resident memory must not grow with the file. This script proves it end to end:
 
-* without ``--url`` it starts gunicorn (one sync worker, test-like settings, SQLite, media and upload
+* without ``--url`` it starts granian (one worker, one thread, test-like settings, SQLite, media and upload
   temp dir in a fresh temporary directory), creates a buyer and a JWT, and stops the server afterwards;
 * with ``--url`` it talks to a server you started (pass ``--token`` and, to measure memory,
   ``--server-pid`` of the worker that will serve the request).
@@ -191,20 +191,21 @@ def child_pids(parent: int) -> list[int]:
     return children
 
 
-def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """The production web server (decision 0017) with one worker process."""
     command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "b2bplatform.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
+        str(Path(sys.executable).parent / "granian"),
+        "--interface",
+        "wsgi",
         "--workers",
         "1",
-        "--worker-class",
-        "sync",
-        "--timeout",
-        "600",
+        "--blocking-threads",
+        "1",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "b2bplatform.wsgi:application",
     ]
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -214,7 +215,7 @@ def wait_until_ready(host: str, port: int, server: subprocess.Popen[bytes], time
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with code {server.returncode}")
+            raise RuntimeError(f"the server exited with code {server.returncode}")
         try:
             conn = http.client.HTTPConnection(host, port, timeout=2)
             conn.request("GET", "/api/v1/health")
@@ -233,7 +234,7 @@ def worker_pid(master: int, timeout: float = 20) -> int:
         if children:
             return children[0]
         time.sleep(0.1)
-    raise RuntimeError("no gunicorn worker found")
+    raise RuntimeError("no worker process found")
 
 
 # --- the upload ------------------------------------------------------------------------------
@@ -320,10 +321,10 @@ def run_self_hosted(size: int, database_url: str | None, keep: bool) -> int:
     try:
         token = prepare_database_and_token(env)
         port = free_port()
-        server = start_gunicorn(env, port, workdir / "gunicorn.log")
+        server = start_server(env, port, workdir / "server.log")
         wait_until_ready("127.0.0.1", port, server)
         pid = worker_pid(server.pid)
-        print(f"gunicorn on 127.0.0.1:{port}, worker pid {pid}, workdir {workdir}")
+        print(f"granian on 127.0.0.1:{port}, worker pid {pid}, workdir {workdir}")
         code = measure(f"http://127.0.0.1:{port}", token, pid, size)
         leftovers = list((workdir / "upload-tmp").iterdir())
         print(f"temporary upload files left: {len(leftovers)}")
@@ -341,7 +342,7 @@ def run_self_hosted(size: int, database_url: str | None, keep: bool) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", help="base URL of a running server (default: start gunicorn here)")
+    parser.add_argument("--url", help="base URL of a running server (default: start granian here)")
     parser.add_argument("--token", help="JWT access token of a buyer (with --url)")
     parser.add_argument("--server-pid", type=int, help="pid of the worker serving the upload (with --url)")
     parser.add_argument("--size-mb", type=int, default=100, help="size of the generated file in MiB")

@@ -28,8 +28,8 @@ def test_the_default_language_is_russian_and_english_is_available(settings) -> N
     assert base.LANGUAGE_CODE == "ru"  # the embedded default and production, unless LANGUAGE_CODE says otherwise
     assert [code for code, _ in base.LANGUAGES] == ["ru", "en"]
     middleware = base.MIDDLEWARE
-    locale = middleware.index("django.middleware.locale.LocaleMiddleware")
-    assert middleware.index("django.contrib.sessions.middleware.SessionMiddleware") < locale
+    locale = middleware.index("core.middleware.LocaleMiddleware")
+    assert middleware.index("core.middleware.SiteSessionMiddleware") < locale
     assert locale < middleware.index("django.middleware.common.CommonMiddleware")
 
 
