@@ -22,8 +22,13 @@ class RequestStatus(models.TextChoices):
 
 
 class Request(models.Model):
+    # No index of its own: request_owner_created_idx (owner, -created_at, -id) covers the owner (migration 0007).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="rfq_requests"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="rfq_requests",
+        db_index=False,
     )
     title = models.CharField(_("title"), max_length=255, null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
@@ -35,6 +40,7 @@ class Request(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # almost every request has none: a partial index (Meta.indexes)
     )
     deadline = models.DateTimeField(_("response deadline"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -47,7 +53,14 @@ class Request(models.Model):
         ordering = ("-created_at", "-id")
         verbose_name = _("request")
         verbose_name_plural = _("requests")
-        indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="request_owner_created_idx")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at", "-id"], name="request_owner_created_idx"),
+            models.Index(
+                fields=["source_attachment"],
+                condition=models.Q(source_attachment__isnull=False),
+                name="request_source_attachment_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=RequestStatus.values), name="requests_app_request_status_valid"
@@ -59,7 +72,10 @@ class Request(models.Model):
 
 
 class RequestKey(models.Model):
-    request = models.ForeignKey(Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="keys")
+    # No index of its own: the unique (request, pos) index covers it (migration 0007).
+    request = models.ForeignKey(
+        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="keys", db_index=False
+    )
     pos = models.PositiveIntegerField(_("pos"))
     text = models.CharField(_("text"), max_length=MAX_KEY_TEXT)
     normalized_text = models.TextField(_("normalized text"))

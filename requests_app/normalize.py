@@ -17,20 +17,28 @@ __all__ = ["clean_key_text", "normalize_key_text"]
 # Characters that are invisible on screen but break equality: BOM, zero-width space/joiners, word joiner,
 # soft hyphen. They come from copy-paste out of web pages and from files with a BOM in the middle.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
+# Looked for first: ``str.translate`` with a dict costs a lookup per character, and these are rare.
+_ANY_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+
+# The digit-dependent rules below all need a digit (``\d``, any script's); a text without one skips them.
+_DIGIT = re.compile(r"\d")
 
 # A diameter marker standing alone before a number: Latin `d`, Cyrillic `д`, `ø` (lower case of `Ø`),
 # the technical diameter sign `⌀`, and Cyrillic `ф` (Russian drawings write `Ф57` for a diameter).
-# "Standing alone" = not glued to a preceding letter or digit, so `pd100` or `10д100` are left alone.
-_DIAMETER = re.compile(r"(?<![^\W_])[dдøф⌀]\s*(?=\d)")
+# "Standing alone" = not glued to a preceding letter or digit, so `pd100` or `10д100` are left alone. The marker
+# comes first and the look-behind checks the character before it: the regex engine then skips to the markers.
+_DIAMETER = re.compile(r"[dдøф⌀](?<![^\W_][dдøф⌀])\s*(?=\d)")
 
 # Multiplication between two numbers: Latin x, Cyrillic х, the sign ×, an asterisk; spaces around allowed.
 _TIMES = re.compile(r"(?<=\d)\s*[xх×*]\s*(?=\d)")
+_TIMES_SIGN = re.compile(r"[xх×*]")  # without one, _TIMES has nothing to do
 
 # A decimal comma between digits (`3,5`). A comma followed by a space is a list separator and stays.
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 # Runs of letters and digits; only the ones holding both (size tokens such as `м10`, `12х18н10т`) are
-# transliterated, so ordinary Russian words keep their Cyrillic letters.
+# transliterated, so ordinary Russian words keep their Cyrillic letters. Only words (between the single spaces
+# left by the whitespace rule) that are neither all letters nor ASCII (no Cyrillic) can hold such a token.
 _ALNUM_TOKEN = re.compile(r"[^\W_]+")
 
 # Cyrillic letters whose capitals look like Latin ones (А/A, В/B, Е/E, К/K, М/M, Н/H, О/O, Р/P, С/C, Т/T,
@@ -43,7 +51,11 @@ def clean_key_text(text: str) -> str:
 
     Case and spelling are kept: this is the text the buyer and the supplier read.
     """
-    return " ".join(text.translate(_INVISIBLE).split())
+    return " ".join(_visible(text).split())
+
+
+def _visible(text: str) -> str:
+    return text.translate(_INVISIBLE) if _ANY_INVISIBLE.search(text) else text
 
 
 def normalize_key_text(text: str) -> str:
@@ -60,12 +72,28 @@ def normalize_key_text(text: str) -> str:
 
     The function is idempotent: normalising a normalised text changes nothing.
     """
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).lower().replace("ё", "е")
+    text = unicodedata.normalize("NFKC", _visible(text)).lower().replace("ё", "е")
     text = " ".join(text.split())
-    text = _DIAMETER.sub("d", text)
-    text = _TIMES.sub("x", text)
-    text = _DECIMAL_COMMA.sub(".", text)
-    return _ALNUM_TOKEN.sub(_latinize_size_token, text)
+    if _DIGIT.search(text) is not None:
+        text = _DIAMETER.sub("d", text)
+        if _TIMES_SIGN.search(text) is not None:
+            text = _TIMES.sub("x", text)
+        if "," in text:
+            text = _DECIMAL_COMMA.sub(".", text)
+    return _latinize_size_tokens(text)
+
+
+def _latinize_size_tokens(text: str) -> str:
+    """The look-alike rule, word by word: a word of letters only is one token that stays, and an ASCII word
+    has no Cyrillic letter to change (the per-token callback over every word was most of the function's time)."""
+    if text.isascii():
+        return text
+    return " ".join(
+        [
+            word if word.isalpha() or word.isascii() else _ALNUM_TOKEN.sub(_latinize_size_token, word)
+            for word in text.split(" ")
+        ]
+    )
 
 
 def _latinize_size_token(match: re.Match[str]) -> str:

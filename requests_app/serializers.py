@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -62,10 +62,29 @@ class CreateRequestManualRequestDTOSerializer(UpdateRequestKeysRequestDTOSeriali
 # every call. ``create_body`` accepts only bodies whose every value the serializer accepts unchanged (plain
 # ``str`` / ``int`` / ``null``, within the same limits) and gives the same ``(title, keys)``; for anything else
 # (a wrong type, a number as a string, an empty list, a value over a limit) it answers ``None`` and the view
-# runs the serializer, so every 422 is still the serializer's own. ``qty`` always goes through the serializer's
-# own field (its decimal rules are subtle). ``tests/test_hot_path.py`` compares both on a corpus of bodies.
+# runs the serializer, so every 422 is still the serializer's own. ``qty`` goes through the serializer's own field
+# (its decimal rules are subtle) unless it is a plain number plainly within them (``_plain_qty``).
+# ``tests/test_hot_path.py`` compares both on a corpus of bodies.
 _QTY = copy.deepcopy(RequestKeyInputDTOSerializer._declared_fields["qty"])
 _NOT_SET = object()
+# What the field's ``quantize`` gives: 4 places in an 18-digit context (exact here, so no rounding happens).
+_QTY_PLACES = Decimal("0.0001")
+_QTY_CONTEXT = Context(prec=18)
+_QTY_LIMIT = 10**14  # 14 digits before the point
+
+
+def _plain_qty(value: Any) -> Decimal | None:
+    """``_QTY.run_validation(value)`` for an ``int``, or a ``float`` whose ``repr`` has at most 4 decimals, in
+    (0, 10¹⁴): ``Decimal(str(value))`` quantized, as the field does; ``None`` for anything else (ask the field).
+    ``DecimalField.run_validation`` was a third of ``create_body``'s time."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value).quantize(_QTY_PLACES, context=_QTY_CONTEXT) if 0 < value < _QTY_LIMIT else None
+    if kind is float and 0 < value < _QTY_LIMIT:
+        text = repr(value)  # str() of a float, which the field reads: "2.5", or "1e-05" for the small ones
+        if "e" not in text and len(text) - text.index(".") <= 5:
+            return Decimal(text).quantize(_QTY_PLACES, context=_QTY_CONTEXT)
+    return None
 
 
 def _char(value: Any, max_length: int, *, allow_blank: bool) -> str | None | object:
@@ -108,7 +127,9 @@ def create_body(data: Any) -> tuple[str | None, list[KeyData]] | None:
         note = _char(item["note"], MAX_KEY_NOTE, allow_blank=True) if "note" in item else None
         if text is _NOT_SET or unit is _NOT_SET or note is _NOT_SET:
             return None
-        if qty is not None:
+        if qty is not None and (plain := _plain_qty(qty)) is not None:
+            qty = plain
+        elif qty is not None:
             try:
                 qty = _QTY.run_validation(qty)
             except serializers.ValidationError:

@@ -218,8 +218,13 @@ def request_create(
     """Create a draft request with its keys, all or nothing (one statement on PostgreSQL, writes.py)."""
     validate_keys(keys, loc=key_loc)
     title = (title or "").strip() or None
-    request = Request(owner=owner, title=title, source_filename=source_filename, source_attachment=source_attachment)
-    return insert_request_with_keys(request, _stored_keys(keys))
+    return insert_request_with_keys(
+        owner=owner,
+        title=title,
+        source_filename=source_filename,
+        source_attachment=source_attachment,
+        keys=_stored_keys(keys),
+    )
 
 
 def request_replace_keys(*, owner: Any, request_id: int, keys: Sequence[KeyLike]) -> Request:

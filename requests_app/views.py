@@ -49,6 +49,8 @@ TAGS = ["UserRequests"]
 # 401/404/413/415/422 are added to every operation by core.schema; only 409 is specific here.
 ERROR_DTO = {"$ref": "#/components/schemas/ErrorDTO"}
 REQUEST_ID = OpenApiParameter("requestId", int, OpenApiParameter.PATH)
+# The create's answer as DRF's JSONRenderer writes it; one encoder (``json.dumps`` with arguments builds one per call).
+_CREATED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _detail_answer(detail: Request) -> Response:
@@ -114,8 +116,9 @@ class RequestViewSet(viewsets.ViewSet):
             body.is_valid(raise_exception=True)
             parsed = body.validated_data.get("title"), body.validated_data["keys"]
         created = services.request_create(owner=request.user, title=parsed[0], keys=parsed[1])
-        answer = json.dumps(_created_answer(created, message=None), ensure_ascii=False, separators=(",", ":"))
-        return HttpResponse(answer.encode(), content_type="application/json")
+        return HttpResponse(
+            _CREATED_JSON(_created_answer(created, message=None)).encode(), content_type="application/json"
+        )
 
     @extend_schema(
         operation_id="get_user_request_detail_user_requests__requestId__get",
