@@ -54,31 +54,26 @@ def _ts(column: str) -> str:
 
 
 # The page's ids come from an index-only scan of (owner, -created_at, -id): the rows skipped by OFFSET are index
-# entries, never heap rows. Only the page's rows are read; ``keys_count`` is a column kept by the keys' trigger
-# (migration 0006); the total is counted in the same statement, so an empty page (offset ≥ total) still answers it.
-_LIST_SQL = f"""
+# entries, never heap rows. Only the page's rows are read, and each brings its object finished: ``list_item``, the
+# item's JSON kept by a trigger from the row's own columns (migration 0008; ``keys_count`` is a column kept by the
+# keys' trigger, migration 0006), so the page is 50 texts joined. The total is counted in the same statement, so an
+# empty page (offset ≥ total) still answers it.
+def _list_sql(status: str) -> str:
+    owned = f"owner_id = %(owner)s {status}"
+    return f"""
 WITH page AS (
-    SELECT id FROM {REQUEST}
-    WHERE owner_id = %(owner)s {{status}}
-    ORDER BY created_at DESC, id DESC
-    LIMIT %(limit)s OFFSET %(offset)s
+    SELECT id FROM {REQUEST} WHERE {owned} ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
 )
-SELECT json_build_object(
-    'items', coalesce((
-        SELECT json_agg(json_build_object(
-            'id', r.id, 'title', r.title, 'filename', r.source_filename, 'status', r.status,
-            'createdat', {_ts("r.created_at")}, 'updatedat', {_ts("r.updated_at")},
-            'deadline', {_ts("r.deadline")}, 'closedat', {_ts("r.closed_at")},
-            'keyscount', r.keys_count
-        ) ORDER BY r.created_at DESC, r.id DESC)
+SELECT '{{"items" : [' || coalesce((
+        SELECT string_agg(r.list_item, ', ' ORDER BY r.created_at DESC, r.id DESC)
         FROM {REQUEST} r WHERE r.id = ANY(ARRAY(SELECT id FROM page))
-    ), '[]'::json),
-    'limit', %(limit)s, 'offset', %(offset)s,
-    'total', (SELECT count(*) FROM {REQUEST} WHERE owner_id = %(owner)s {{status}})
-)::text
+    ), '') || '], "limit" : ' || %(limit)s::text || ', "offset" : ' || %(offset)s::text
+    || ', "total" : ' || (SELECT count(*) FROM {REQUEST} WHERE {owned})::text || '}}'
 """  # noqa: S608  # nosec B608 - table names and constants from the models; every value is a bound parameter
-_LIST_ALL_SQL = _LIST_SQL.format(status="")
-_LIST_STATUS_SQL = _LIST_SQL.format(status="AND status = %(status)s")
+
+
+_LIST_ALL_SQL = _list_sql("")
+_LIST_STATUS_SQL = _list_sql("AND status = %(status)s")
 
 # A request's and a key's own fields as a JSON object without its closing brace: the answer is assembled as text,
 # the brace closed after the nested list (see _DETAIL_SQL).

@@ -9,9 +9,9 @@ Why `forkserver`: children are forked from a small single-threaded server that i
 not from the web worker, which may be threaded (the dev server, gthread workers) and whose memory a fork
 would copy into the child's cap. A parse then costs about 30 ms more than in process, not the 0.4 s that
 importing openpyxl, python-docx and pypdf takes; the server is started (~1 s) by the first parse of each
-web process. It preloads the parsers only if `requests_app` is importable from its working directory (run
-the web server from the project root or with granian's `--working-dir`); otherwise every child imports them itself, slower but
-still correct. As with any `forkserver`/`spawn` child, a script run by path must keep its work under
+web process. It preloads the parsers only if `requests_app` is importable from its working directory (run the
+web server from the project root or with granian's `--working-dir`); otherwise every child imports them itself,
+slower but still correct. As with any `forkserver`/`spawn` child, a script run by path must keep its work under
 `if __name__ == "__main__":` (granian's, celery's and manage.py do), because each child re-imports it.
 
 The child gets the file by path and the caps as arguments; it reads no settings and never touches the
