@@ -351,6 +351,7 @@ def server_command(port: int) -> list[str]:
             str(port),
             "--log-level",
             "warning",
+            *os.environ.get("BENCH_SERVER_ARGS", "").split(),
             "b2bplatform.wsgi:application",
         ]
     return [
