@@ -1,6 +1,7 @@
 """The site's session, auth and messages middleware are skipped under /api/, and only DRF views live there."""
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
@@ -57,3 +58,19 @@ def test_the_console_keeps_the_language_cookie(console) -> None:
     console.cookies["django_language"] = "en"
     response = console.get("/admin/")
     assert response["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health", "/api/v1/user/requests", "/admin/login/"])
+@pytest.mark.parametrize("origin", [None, "", "https://app.example", "https://evil.example"])
+def test_cors_answers_as_the_librarys_own_middleware(settings, path, origin) -> None:
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example"]
+    headers = {} if origin is None else {"HTTP_ORIGIN": origin}
+    ours = settings.MIDDLEWARE
+    answers = []
+    for cors in ("corsheaders.middleware.CorsMiddleware", "core.middleware.CorsMiddleware"):
+        settings.MIDDLEWARE = [cors if m == "core.middleware.CorsMiddleware" else m for m in ours]
+        response = Client().get(path, **headers)  # a new client loads the middleware anew
+        answers.append((response.status_code, response.get("Vary"), response.get("Access-Control-Allow-Origin")))
+    assert answers[0] == answers[1]
+    assert answers[1][0] in (200, 302, 401)
+    assert (answers[1][2] == "https://app.example") == (origin == "https://app.example" and path.startswith("/api/"))

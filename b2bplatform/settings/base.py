@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "core.middleware.CorsMiddleware",  # django-cors-headers', no header parsing without an Origin
     "core.middleware.SiteSessionMiddleware",  # Django's, skipped under /api/ (JWT, no session): core/middleware.py
     "core.middleware.LocaleMiddleware",  # Django's (the admin's language switch), Accept-Language for the API
     "django.middleware.common.CommonMiddleware",
