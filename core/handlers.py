@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from core.middleware import API_PREFIX
+
 logger = logging.getLogger(__name__)
 
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(API_PREFIX)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -16,9 +16,10 @@ __all__ = ["clean_key_text", "normalize_key_text"]
 
 # Characters that are invisible on screen but break equality: BOM, zero-width space/joiners, word joiner,
 # soft hyphen. They come from copy-paste out of web pages and from files with a BOM in the middle.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
+_INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 # Looked for first: ``str.translate`` with a dict costs a lookup per character, and these are rare.
-_ANY_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_ANY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 # The digit-dependent rules below all need a digit (``\d``, any script's); a text without one skips them.
 _DIGIT = re.compile(r"\d")
