@@ -54,21 +54,34 @@ def _ts(column: str) -> str:
 
 
 # The page's ids come from an index-only scan of (owner, -created_at, -id): the rows skipped by OFFSET are index
-# entries, never heap rows. Only the page's rows are read, and each brings its object finished: ``list_item``, the
-# item's JSON kept by a trigger from the row's own columns (migration 0008; ``keys_count`` is a column kept by the
-# keys' trigger, migration 0006), so the page is 50 texts joined. The total is counted in the same statement, so an
-# empty page (offset ≥ total) still answers it.
+# entries, never heap rows. The owner's rows are counted first (``total``, the answer's total, in the same snapshot),
+# and the scan starts from the nearer end: a page in the older half is read from the oldest row backwards, so the
+# last page of 10,000 skips nothing and no page skips more than half the rows (the branch not taken is cut by a
+# one-time filter and never runs). Only the page's rows are read, and each brings its object finished:
+# ``list_item``, the item's JSON kept by a trigger from the row's own columns (migration 0008; ``keys_count`` is a
+# column kept by the keys' trigger, migration 0006), so the page is 50 texts joined. An empty page (offset ≥ total)
+# still answers the total.
 def _list_sql(status: str) -> str:
     owned = f"owner_id = %(owner)s {status}"
+    total = "(SELECT n FROM total)"
+    # how many rows lie after the page (newest first): what the backwards scan skips
+    after = f"{total} - %(offset)s::bigint - %(limit)s::bigint"
     return f"""
-WITH page AS (
-    SELECT id FROM {REQUEST} WHERE {owned} ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
+WITH total AS MATERIALIZED (SELECT count(*) AS n FROM {REQUEST} WHERE {owned}),
+page AS (
+    (SELECT id FROM {REQUEST} WHERE {owned} AND %(offset)s::bigint <= {after}
+        ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s)
+    UNION ALL
+    (SELECT id FROM {REQUEST} WHERE {owned} AND %(offset)s::bigint > {after}
+        ORDER BY created_at, id
+        LIMIT greatest(least(%(offset)s::bigint + %(limit)s::bigint, {total}) - %(offset)s::bigint, 0)
+        OFFSET greatest({after}, 0))
 )
 SELECT '{{"items" : [' || coalesce((
         SELECT string_agg(r.list_item, ', ' ORDER BY r.created_at DESC, r.id DESC)
         FROM {REQUEST} r WHERE r.id = ANY(ARRAY(SELECT id FROM page))
     ), '') || '], "limit" : ' || %(limit)s::text || ', "offset" : ' || %(offset)s::text
-    || ', "total" : ' || (SELECT count(*) FROM {REQUEST} WHERE {owned})::text || '}}'
+    || ', "total" : ' || {total}::text || '}}'
 """  # noqa: S608  # nosec B608 - table names and constants from the models; every value is a bound parameter
 
 

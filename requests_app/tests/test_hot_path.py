@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from django.db import connection, transaction
 from rest_framework.renderers import JSONRenderer
 
 from requests_app import reads, serializers, services
-from requests_app.models import KeySupplierLink, Request, RequestKey
+from requests_app.models import KeySupplierLink, Request, RequestKey, RequestStatus
 from requests_app.serializers import (
     CreateRequestManualRequestDTOSerializer,
     CreateRequestResponseDTOSerializer,
@@ -101,6 +102,53 @@ def test_list_queries_are_the_same_on_the_first_and_a_deep_page(alice, alice_cli
             response = alice_client.get(URL, {"offset": offset})
         assert (response.json()["total"], len(response.json()["items"])) == (120, 50 if offset == 0 else 20)
         assert len(captured.captured_queries) <= 2
+
+
+def test_every_window_from_either_end_is_the_serializers_page(alice) -> None:
+    """The page is read from the nearer end (reads._list_sql): every limit and offset, across the middle and past
+    the end, gives the ORM's page, with created_at ties broken by id and with a status filter."""
+    created = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    for n in range(23):
+        Request.objects.create(
+            owner=alice,
+            title=f"R{n}",
+            status=RequestStatus.DRAFT if n % 3 else RequestStatus.DONE,
+            created_at=created + timedelta(minutes=n // 4),  # four rows share each timestamp
+        )
+    for status in (None, RequestStatus.DRAFT):
+        for limit in (1, 2, 5, 11, 50):
+            for offset in range(0, 26):
+                page = reads.request_list_json(owner=alice, limit=limit, offset=offset, status=status)
+                assert_same(
+                    json.loads(page) if isinstance(page, bytes) else page,
+                    old_list(alice, limit=limit, offset=offset, status=status),
+                    f"limit={limit} offset={offset} status={status}",
+                )
+
+
+def test_the_deep_page_skips_no_more_than_half_the_rows(alice) -> None:
+    """PostgreSQL's plan for the last page reads it from the oldest end: the index scan returns the page's rows,
+    not the offset's."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL plan")
+    Request.objects.bulk_create(Request(owner=alice, title=f"R{n}") for n in range(300))
+    for offset, most in ((0, 50), (250, 50), (150, 150), (100, 150)):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + reads._LIST_ALL_SQL,
+                {"owner": alice.pk, "limit": 50, "offset": offset, "status": None},
+            )
+            plan = cursor.fetchone()[0]
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+        # the page's two scans are the Append's (the count's is the CTE's); the branch not taken never runs
+        scans = [node for node in _nodes(plan[0]["Plan"]) if node["Node Type"] == "Append"]
+        scanned = [
+            (node["Scan Direction"], node["Actual Rows"])
+            for node in _nodes(scans[0])
+            if node["Node Type"] == "Index Only Scan" and node["Actual Loops"]
+        ]
+        assert len(scanned) == 1 and scanned[0][1] <= most, (offset, scanned)
+        assert scanned[0][0] == ("Forward" if offset <= 300 - offset - 50 else "Backward"), (offset, scanned)
 
 
 def test_keys_are_not_counted_per_page_row(alice) -> None:
