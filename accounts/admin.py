@@ -8,13 +8,16 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.token_blacklist import admin as token_blacklist_admin  # noqa: F401  (registers first)
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from core.admin import ReadOnlyAdminMixin
 from core.inn import InvalidInn, normalize_inn
 
 from .emails import InvalidEmail, canonical_email
-from .models import MODERATORS_GROUP, BuyerProfile, OtpChallenge, OtpFailureStreak, User
+from .models import MODERATORS_GROUP, OTP_STATES, BuyerProfile, OtpChallenge, OtpFailureStreak, User
 from .services import PROFILE_FIELDS
 
 
@@ -28,7 +31,7 @@ def _clean_unique_email(form: forms.ModelForm) -> str:
     if form.instance.pk:
         others = others.exclude(pk=form.instance.pk)
     if others.exists():
-        raise forms.ValidationError("A user with this e-mail already exists.")
+        raise forms.ValidationError(_("A user with this e-mail already exists."))
     return email
 
 
@@ -91,9 +94,12 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("created_at", "updated_at", "last_login")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Preferences", {"fields": ("emailpolicy",)}),
-        ("Role and permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("created_at", "updated_at", "last_login")}),
+        (_("Preferences"), {"fields": ("emailpolicy",)}),
+        (
+            _("Role and permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("created_at", "updated_at", "last_login")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
 
@@ -110,12 +116,12 @@ class UserAdmin(DjangoUserAdmin):
             .annotate(role_is_moderator=ExpressionWrapper(moderator, output_field=BooleanField()))
         )
 
-    @admin.display(description="role", ordering="role_is_moderator")
+    @admin.display(description=_("role"), ordering="role_is_moderator")
     def role(self, obj: User) -> str:
         is_moderator = getattr(obj, "role_is_moderator", None)
         if is_moderator is None:
             is_moderator = obj.is_moderator
-        return "moderator" if is_moderator else "buyer"
+        return gettext("moderator") if is_moderator else gettext("buyer")
 
 
 @admin.register(OtpChallenge)
@@ -128,6 +134,10 @@ class OtpChallengeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ("email", "state", "attempts", "created_at", "expires_at", "used_at", "cancelled_at", "request_ip")
     readonly_fields = fields
+
+    @admin.display(description=_("state"))
+    def state(self, obj: OtpChallenge) -> str:
+        return str(OTP_STATES[obj.state])
 
 
 @admin.register(OtpFailureStreak)
@@ -142,3 +152,82 @@ class OtpFailureStreakAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Deleting is the one write allowed here (the unlock), for whoever has the model's delete permission."""
         return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+
+# simplejwt's refresh-token records (superusers only; logout and deactivation write them, accounts/services.py). Its
+# admin shows its fields' English names and the refresh token itself; the console's shows the same rows, read-only,
+# under labels in the console's languages and without the token (a working credential for whoever reads it).
+TOKEN_MODEL_NAMES = (  # simplejwt's own msgids, so that this project's catalogue translates them
+    _("Outstanding Token"),
+    _("Outstanding Tokens"),
+    _("Blacklisted Token"),
+    _("Blacklisted Tokens"),
+)
+
+
+# simplejwt's admin module registered them (imported above, so the order never depends on INSTALLED_APPS).
+admin.site.unregister([OutstandingToken, BlacklistedToken])
+
+
+class _TokenConsole(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only, the fields given as the display methods below (their labels), nothing else."""
+
+    actions = None
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.list_display
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.list_display
+
+
+@admin.register(OutstandingToken)
+class OutstandingTokenConsole(_TokenConsole):
+    list_display = ("token_jti", "token_user", "issued_at", "valid_until")
+    search_fields = ("user__email", "jti")
+    ordering = ("-created_at",)
+    list_select_related = ("user",)
+
+    @admin.display(description=_("token ID (jti)"), ordering="jti")
+    def token_jti(self, obj: OutstandingToken) -> str:
+        return obj.jti
+
+    @admin.display(description=_("user"), ordering="user__email")
+    def token_user(self, obj: OutstandingToken) -> Any:
+        return obj.user
+
+    @admin.display(description=_("issued at"), ordering="created_at")
+    def issued_at(self, obj: OutstandingToken) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("expires at"), ordering="expires_at")
+    def valid_until(self, obj: OutstandingToken) -> Any:
+        return obj.expires_at
+
+
+@admin.register(BlacklistedToken)
+class BlacklistedTokenConsole(_TokenConsole):
+    list_display = ("token_jti", "token_user", "issued_at", "valid_until", "revoked_at")
+    search_fields = ("token__user__email", "token__jti")
+    ordering = ("-blacklisted_at",)
+    list_select_related = ("token__user",)
+
+    @admin.display(description=_("token ID (jti)"), ordering="token__jti")
+    def token_jti(self, obj: BlacklistedToken) -> str:
+        return obj.token.jti
+
+    @admin.display(description=_("user"), ordering="token__user__email")
+    def token_user(self, obj: BlacklistedToken) -> Any:
+        return obj.token.user
+
+    @admin.display(description=_("issued at"), ordering="token__created_at")
+    def issued_at(self, obj: BlacklistedToken) -> Any:
+        return obj.token.created_at
+
+    @admin.display(description=_("expires at"), ordering="token__expires_at")
+    def valid_until(self, obj: BlacklistedToken) -> Any:
+        return obj.token.expires_at
+
+    @admin.display(description=pgettext_lazy("token", "revoked at"), ordering="blacklisted_at")
+    def revoked_at(self, obj: BlacklistedToken) -> Any:
+        return obj.blacklisted_at

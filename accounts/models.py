@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import profile as rules
@@ -61,14 +62,14 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("e-mail", max_length=254, unique=True)
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
     emailpolicy = models.CharField(
-        "e-mail policy", max_length=16, choices=EmailPolicy.choices, default=EmailPolicy.APPEND_ONLY
+        _("e-mail policy"), max_length=16, choices=EmailPolicy.choices, default=EmailPolicy.APPEND_ONLY
     )
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField("staff status", default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -78,6 +79,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ("id",)
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
             models.CheckConstraint(
@@ -102,6 +105,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         return cached
 
 
+# What the console shows for ``OtpChallenge.state``.
+OTP_STATES = {
+    "used": pgettext_lazy("login code", "used"),
+    "cancelled": pgettext_lazy("login code", "cancelled"),
+    "exhausted": pgettext_lazy("login code", "attempts exhausted"),
+    "expired": pgettext_lazy("login code", "expired"),
+    "open": pgettext_lazy("login code", "open"),
+}
+
+
 class OtpChallenge(models.Model):
     """One e-mailed login code. Only its HMAC is stored; the plain code exists in the worker and the e-mail.
 
@@ -111,14 +124,14 @@ class OtpChallenge(models.Model):
 
     MAX_ATTEMPTS = 5
 
-    email = models.EmailField("e-mail", max_length=254, db_index=True)
-    code_hmac = models.CharField(max_length=64, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    request_ip = models.GenericIPAddressField(null=True, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, db_index=True)
+    code_hmac = models.CharField(_("code HMAC"), max_length=64, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    request_ip = models.GenericIPAddressField(_("request IP"), null=True, blank=True)
 
     objects = OtpChallengeQuerySet.as_manager()
 
@@ -141,11 +154,11 @@ class OtpChallenge(models.Model):
         indexes = [models.Index(fields=["expires_at"], name="accounts_otp_expires_idx")]
 
     def __str__(self) -> str:
-        return f"OTP challenge #{self.pk} for {self.email}"
+        return gettext("Login code #%(id)s for %(email)s") % {"id": self.pk, "email": self.email}
 
     @property
     def state(self) -> str:
-        """A human label for the admin: used, cancelled, exhausted, expired or open."""
+        """``used``, ``cancelled``, ``exhausted``, ``expired`` or ``open`` (the admin shows ``OTP_STATES[state]``)."""
         if self.used_at:
             return "used"
         if self.cancelled_at:
@@ -188,17 +201,20 @@ class OtpFailureStreak(models.Model):
     A successful verify deletes the row; deleting it in the admin unlocks the address.
     """
 
-    email = models.EmailField("e-mail", max_length=254, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    last_failure_at = models.DateTimeField(default=timezone.now)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure at"), default=timezone.now)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("OTP failure streak (address lock)")
         verbose_name_plural = _("OTP failure streaks (address locks)")
 
     def __str__(self) -> str:
-        return f"{self.email}: {self.failures} failures"
+        return ngettext("%(email)s: %(count)s failure", "%(email)s: %(count)s failures", self.failures) % {
+            "email": self.email,
+            "count": self.failures,
+        }
 
 
 class BuyerProfile(models.Model):

@@ -174,3 +174,28 @@ def test_admin_refuses_a_mixed_script_domain(staff_client):
     assert response.status_code == 200
     assert "mixes alphabets" in response.content.decode()
     assert not User.objects.filter(email__startswith="x@").exists()
+
+
+def test_token_records_are_listed_read_only_without_the_token(staff_client, console) -> None:
+    """simplejwt's records in the console: labels in Russian, the jti shown, the refresh token (a credential) never;
+    no add, change or delete; moderators do not see them."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    refresh = RefreshToken.for_user(UserFactory(email="buyer@example.com"))
+    refresh.blacklist()
+    outstanding = OutstandingToken.objects.get(jti=refresh["jti"])
+    for model, pk in ((OutstandingToken, outstanding.pk), (BlacklistedToken, outstanding.blacklistedtoken.pk)):
+        base = f"/admin/token_blacklist/{model._meta.model_name}/"
+        listing = staff_client.get(base, HTTP_ACCEPT_LANGUAGE="ru")
+        page = staff_client.get(f"{base}{pk}/change/", HTTP_ACCEPT_LANGUAGE="ru")
+        for answer in (listing, page):
+            text = answer.content.decode().lower()  # headers and labels are capitalised
+            assert answer.status_code == 200
+            assert refresh["jti"] in text and "buyer@example.com" in text and str(refresh).lower() not in text
+            assert "идентификатор токена (jti)" in text and "выдан" in text
+        assert 'name="_save"' not in page.content.decode()
+        assert staff_client.get(f"{base}add/").status_code == 403
+        assert staff_client.post(f"{base}{pk}/delete/", {"post": "yes"}).status_code == 403
+        assert console.get(base).status_code == 403
+    assert OutstandingToken.objects.count() == BlacklistedToken.objects.count() == 1
