@@ -65,16 +65,16 @@ def _list_sql(status: str) -> str:
     owned = f"owner_id = %(owner)s {status}"
     total = "(SELECT n FROM total)"
     # how many rows lie after the page (newest first): what the backwards scan skips
-    after = f"{total} - %(offset)s::bigint - %(limit)s::bigint"
+    after = f"{total} - %(skip)s::bigint - %(limit)s::bigint"
     return f"""
 WITH total AS MATERIALIZED (SELECT count(*) AS n FROM {REQUEST} WHERE {owned}),
 page AS (
-    (SELECT id FROM {REQUEST} WHERE {owned} AND %(offset)s::bigint <= {after}
-        ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s)
+    (SELECT id FROM {REQUEST} WHERE {owned} AND %(skip)s::bigint <= {after}
+        ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(skip)s)
     UNION ALL
-    (SELECT id FROM {REQUEST} WHERE {owned} AND %(offset)s::bigint > {after}
+    (SELECT id FROM {REQUEST} WHERE {owned} AND %(skip)s::bigint > {after}
         ORDER BY created_at, id
-        LIMIT greatest(least(%(offset)s::bigint + %(limit)s::bigint, {total}) - %(offset)s::bigint, 0)
+        LIMIT greatest(least(%(skip)s::bigint + %(limit)s::bigint, {total}) - %(skip)s::bigint, 0)
         OFFSET greatest({after}, 0))
 )
 SELECT '{{"items" : [' || coalesce((
@@ -87,6 +87,7 @@ SELECT '{{"items" : [' || coalesce((
 
 _LIST_ALL_SQL = _list_sql("")
 _LIST_STATUS_SQL = _list_sql("AND status = %(status)s")
+_MAX_SKIP = 2**62  # far past any owner's rows, and + 200 (the largest limit) still a bigint
 
 # A request's and a key's own fields as a JSON object without its closing brace: the answer is assembled as text,
 # the brace closed after the nested list (see _DETAIL_SQL).
@@ -190,7 +191,9 @@ def request_list_json(*, owner: Any, limit: int, offset: int, status: str | None
     """
     if not _uses_sql_json():
         return _request_list_values(owner=owner, limit=limit, offset=offset, status=status)
-    params = {"owner": owner.pk, "limit": limit, "offset": offset, "status": status}
+    # ``skip`` is the offset the statement computes with, bounded so that offset + limit stays a bigint (any offset
+    # past the bound is past every owner's rows: the page is empty either way); the answer echoes ``offset``.
+    params = {"owner": owner.pk, "limit": limit, "offset": offset, "skip": min(offset, _MAX_SKIP), "status": status}
     with server_bound_cursor() as cursor:
         cursor.execute(_LIST_ALL_SQL if status is None else _LIST_STATUS_SQL, params)
         return cursor.fetchone()[0].encode()  # ≤ 200 rows: cheaper than swapping the loader

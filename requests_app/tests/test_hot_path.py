@@ -126,6 +126,14 @@ def test_every_window_from_either_end_is_the_serializers_page(alice) -> None:
                 )
 
 
+@pytest.mark.parametrize("offset", [2**62, 2**63 - 1, 2**63, 10**30])
+def test_an_offset_past_any_database_integer_is_an_empty_page(alice_client, data, offset) -> None:
+    """Past bigint (or where offset + limit would pass it) the page is empty, with the total and the offset echoed."""
+    answer = alice_client.get(URL, {"offset": str(offset), "limit": 200})
+    assert answer.status_code == 200
+    assert answer.json() == {"items": [], "limit": 200, "offset": offset, "total": 7}
+
+
 def test_the_deep_page_skips_no_more_than_half_the_rows(alice) -> None:
     """PostgreSQL's plan for the last page reads it from the oldest end: the index scan returns the page's rows,
     not the offset's."""
@@ -136,7 +144,7 @@ def test_the_deep_page_skips_no_more_than_half_the_rows(alice) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "EXPLAIN (ANALYZE, FORMAT JSON) " + reads._LIST_ALL_SQL,
-                {"owner": alice.pk, "limit": 50, "offset": offset, "status": None},
+                {"owner": alice.pk, "limit": 50, "offset": offset, "skip": offset, "status": None},
             )
             plan = cursor.fetchone()[0]
         plan = plan if isinstance(plan, list) else json.loads(plan)
@@ -160,7 +168,7 @@ def test_keys_are_not_counted_per_page_row(alice) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN (ANALYZE, FORMAT JSON) " + reads._LIST_ALL_SQL,
-            {"owner": alice.pk, "limit": 50, "offset": 250, "status": None},
+            {"owner": alice.pk, "limit": 50, "offset": 250, "skip": 250, "status": None},
         )
         plan = cursor.fetchone()[0]
     plan = plan if isinstance(plan, list) else json.loads(plan)
