@@ -1,8 +1,9 @@
 """Times `POST /api/v1/user/upload-and-create` with a 2,000-row XLSX (target: a draft request in < 3 s).
 
 How: builds the workbook with openpyxl (header `№ | Наименование | Ед. изм. | Кол-во`, 2,000 realistic keys),
-creates a throw-away test database with Django's test machinery (migrated from scratch; the configured
-database itself is never written), and posts the file through the whole API stack — JWT authentication,
+creates a throw-away test database with Django's test machinery (migrated from scratch, named
+`bench_import_<pid>` on a server so a test run's `test_<name>` is never touched; the configured database itself is
+never written), and posts the file through the whole API stack — JWT authentication,
 multipart parsing, the importer, the attachment store and the bulk insert — with the Django test client,
 in process, after one warm-up request. Uploaded files go to a temporary directory. Each run is timed from
 sending the request to receiving the answer; every run, the best and the median are printed. The file is
@@ -118,6 +119,8 @@ def main() -> int:
 
     content = build_xlsx(args.rows)
     setup_test_environment()
+    if connection.vendor != "sqlite":  # a name of its own: a test run's test_<name> beside it stays untouched
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_import_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         with tempfile.TemporaryDirectory(prefix="b2b-bench-import-") as media:
