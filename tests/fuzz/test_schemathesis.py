@@ -81,7 +81,7 @@ def test_contract_lists_the_api() -> None:
     assert FUZZED_PATHS, f"{CONTRACT} lists no API operation besides /health: regenerate it with `make schema`"
 
 
-PROJECT_APPS = ("accounts", "attachments", "blacklist", "suppliers", "requests_app", "messaging")
+PROJECT_APPS = ("accounts", "attachments", "blacklist", "suppliers", "requests_app", "messaging", "discovery", "quotes")
 
 
 def _project_models() -> list[Any]:
