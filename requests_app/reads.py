@@ -55,12 +55,12 @@ def _ts(column: str) -> str:
 
 # The page's ids come from an index-only scan of (owner, -created_at, -id): the rows skipped by OFFSET are index
 # entries, never heap rows. The owner's rows are counted first (``total``, the answer's total, in the same snapshot),
-# and the scan starts from the nearer end: a page in the older half is read from the oldest row backwards, so the
-# last page of 10,000 skips nothing and no page skips more than half the rows (the branch not taken is cut by a
-# one-time filter and never runs). Only the page's rows are read, and each brings its object finished:
-# ``list_item``, the item's JSON kept by a trigger from the row's own columns (migration 0008; ``keys_count`` is a
-# column kept by the keys' trigger, migration 0006), so the page is 50 texts joined. An empty page (offset ≥ total)
-# still answers the total.
+# and the scan starts from the nearer end: a page in the older half is read from the oldest row up (the index
+# scanned backwards), so the last page of 10,000 skips nothing and no page skips more than half the rows (the branch
+# not taken is cut by a one-time filter and never runs). Only the page's rows are read, and each brings its object
+# finished: ``list_item``, the item's JSON kept by a trigger from the row's own columns (migration 0008;
+# ``keys_count`` is a column kept by the keys' trigger, migration 0006), so the page is 50 texts joined. An empty page
+# (offset ≥ total) still answers the total.
 def _list_sql(status: str) -> str:
     owned = f"owner_id = %(owner)s {status}"
     total = "(SELECT n FROM total)"
